@@ -1,0 +1,58 @@
+package dev.opskit.testkit.internal.protocol;
+
+/**
+ * An error answered to the client in the service's wire format, with the real error code and
+ * HTTP status (e.g. {@code DBClusterNotFoundFault}, 404). Thrown by service handlers.
+ */
+public final class AwsError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String code;
+    private final int httpStatus;
+    private final boolean senderFault;
+
+    public AwsError(String code, int httpStatus, boolean senderFault, String message) {
+        super(message, null, false, false);
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.senderFault = senderFault;
+    }
+
+    /** A 400 sender fault, the most common kind. */
+    public static AwsError badRequest(String code, String message) {
+        return new AwsError(code, 400, true, message);
+    }
+
+    /** A 404 sender fault (RDS uses it for *NotFound faults). */
+    public static AwsError notFound(String code, String message) {
+        return new AwsError(code, 404, true, message);
+    }
+
+    /** {@code InvalidParameterValue}, 400. */
+    public static AwsError invalidParameterValue(String message) {
+        return badRequest("InvalidParameterValue", message);
+    }
+
+    /** {@code InvalidParameterCombination}, 400. */
+    public static AwsError invalidParameterCombination(String message) {
+        return badRequest("InvalidParameterCombination", message);
+    }
+
+    /** {@code MissingParameter}, 400. */
+    public static AwsError missingParameter(String name) {
+        return badRequest("MissingParameter",
+                "The request must contain the parameter " + name);
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public boolean senderFault() {
+        return senderFault;
+    }
+}
