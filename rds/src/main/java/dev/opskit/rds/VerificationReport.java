@@ -1,0 +1,85 @@
+package dev.opskit.rds;
+
+import dev.opskit.core.InvalidInputException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of a {@link ConsistencyCheck}: one {@link TableResult} per table found on either
+ * side.
+ *
+ * <pre>{@code
+ * VerificationReport report = ConsistencyCheck.between(source, target).run();
+ * if (!report.identical()) {
+ *     System.out.println(report.summary());
+ * }
+ * }</pre>
+ *
+ * @param tables one result per table, ordered by name
+ * @param rechecks how many times differing chunks were checked again after the target caught up
+ * @param elapsed how long the check took
+ */
+public record VerificationReport(List<TableResult> tables, int rechecks, Duration elapsed) {
+    /** @throws InvalidInputException if a component is null */
+    public VerificationReport {
+        if (tables == null || elapsed == null) {
+            throw new InvalidInputException("verification report", null, "tables and elapsed are required");
+        }
+        tables = List.copyOf(tables);
+    }
+
+    /** @return true if every table is identical */
+    public boolean identical() {
+        return tables.stream().allMatch(TableResult::identical);
+    }
+
+    /** @return the tables that are not identical */
+    public List<TableResult> differences() {
+        return tables.stream().filter(t -> !t.identical()).toList();
+    }
+
+    /**
+     * Finds one table's result.
+     *
+     * @param table {@code schema.table}
+     * @return its result, if the table was found on either side
+     */
+    public Optional<TableResult> table(String table) {
+        return tables.stream().filter(t -> t.table().equals(table)).findFirst();
+    }
+
+    /** @return rows counted on the source over all tables */
+    public long sourceRows() {
+        return tables.stream().mapToLong(TableResult::sourceRows).sum();
+    }
+
+    /** @return chunks compared over all tables */
+    public long chunks() {
+        return tables.stream().mapToLong(TableResult::chunks).sum();
+    }
+
+    /** @return a multi-line summary: the verdict, then one line per table, then each differing range */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        b.append(identical() ? "IDENTICAL" : "DIFFERENT").append(": ").append(tables.size()).append(" tables, ")
+                .append(sourceRows()).append(" source rows, ").append(chunks()).append(" chunks in ")
+                .append(elapsed.toMillis()).append(" ms");
+        if (rechecks > 0) {
+            b.append(", ").append(rechecks).append(" re-checks after catching up");
+        }
+        for (TableResult t : tables) {
+            b.append('\n').append("  ").append(t);
+            for (ChunkDifference d : t.differences()) {
+                b.append('\n').append("    ").append(d);
+            }
+        }
+        return b.toString();
+    }
+
+    /** @return {@link #summary()} */
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.opskit.rds.internal.verify;
+
+import dev.opskit.rds.BinlogPosition;
+import java.util.Optional;
+
+/**
+ * Lets the check wait for a replica: reads the source's current binlog position and waits until
+ * the replica has executed up to it.
+ */
+public interface ReplicaSync {
+    /** @return the source's current binlog position, empty if there is nothing to wait for */
+    Optional<BinlogPosition> sourcePosition();
+
+    /**
+     * Waits until the replica has executed up to the position.
+     *
+     * @throws dev.opskit.core.WrongStateException if it does not within the deadline
+     */
+    void awaitExecuted(BinlogPosition position);
+
+    /** @return a sync for a target that does not replicate: nothing to wait for, never re-check */
+    static ReplicaSync none() {
+        return new ReplicaSync() {
+            @Override
+            public Optional<BinlogPosition> sourcePosition() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void awaitExecuted(BinlogPosition position) {
+                // nothing replicates, nothing to wait for
+            }
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package dev.opskit.rds.internal.verify;
+
+import dev.opskit.rds.internal.jdbc.ConnectionPool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Finds the base tables of the user schemas with their columns and primary keys. */
+public final class TableDiscovery {
+    /** Schemas of the server itself, never checked. */
+    public static final Set<String> SYSTEM_SCHEMAS =
+            Set.of("mysql", "sys", "information_schema", "performance_schema");
+
+    private TableDiscovery() {
+    }
+
+    /**
+     * @param excluded further schemas to skip, compared without regard to case
+     * @return the tables, ordered by schema and name
+     */
+    public static List<TableSpec> discover(ConnectionPool pool, Set<String> excluded) {
+        Set<String> skip = new HashSet<>();
+        SYSTEM_SCHEMAS.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
+        excluded.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
+
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        Map<String, Set<String>> nullable = new LinkedHashMap<>();
+        for (Map<String, Object> r : pool.rows("list the columns of the user tables",
+                "SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.IS_NULLABLE AS n"
+                        + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
+                        + " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
+                        + " WHERE t.TABLE_TYPE = 'BASE TABLE'"
+                        + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION")) {
+            String schema = (String) r.get("s");
+            if (skip.contains(schema.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String key = schema + "\u0000" + r.get("t");
+            columns.computeIfAbsent(key, k -> new ArrayList<>()).add((String) r.get("c"));
+            Set<String> n = nullable.computeIfAbsent(key, k -> new TreeSet<>());
+            if ("YES".equalsIgnoreCase(String.valueOf(r.get("n")))) {
+                n.add((String) r.get("c"));
+            }
+        }
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        for (Map<String, Object> r : pool.rows("list the primary keys of the user tables",
+                "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS"
+                        + " WHERE INDEX_NAME = 'PRIMARY' ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX")) {
+            keys.computeIfAbsent(r.get("s") + "\u0000" + r.get("t"), k -> new ArrayList<>()).add((String) r.get("c"));
+        }
+        List<TableSpec> tables = new ArrayList<>();
+        columns.forEach((key, cols) -> {
+            String[] parts = key.split("\u0000", 2);
+            tables.add(new TableSpec(parts[0], parts[1], cols, nullable.get(key), keys.getOrDefault(key, List.of())));
+        });
+        return tables;
+    }
+}
