@@ -1,0 +1,338 @@
+package dev.opskit.testkit;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.InvalidInputException;
+import dev.opskit.core.OpsException;
+import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.testkit.internal.server.AwsHttpServer;
+import dev.opskit.testkit.internal.server.FaultEngine;
+import dev.opskit.testkit.internal.server.Main;
+import dev.opskit.testkit.internal.server.ServiceRegistry;
+import dev.opskit.testkit.internal.server.SigV4Verifier;
+import dev.opskit.testkit.internal.sts.AccessKey;
+import dev.opskit.testkit.internal.sts.Identities;
+import dev.opskit.testkit.internal.sts.StsService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A local stand-in for AWS: an HTTP server on 127.0.0.1 that speaks the real wire protocols,
+ * so unchanged SDK clients and the AWS CLI talk to it through an endpoint override. Access keys
+ * belong to accounts and SigV4 signatures are checked, so a call signed for one account never
+ * sees another account's resources. Starts in well under a second; database servers start only
+ * when a cluster is created.
+ *
+ * <pre>{@code
+ * try (LocalAws aws = LocalAws.start();
+ *      AwsContext ctx = aws.context()) {
+ *     StsClient sts = ctx.client(StsClient.class, StsClient::builder);
+ *     System.out.println(sts.getCallerIdentity().account());   // 111111111111
+ * }
+ * }</pre>
+ *
+ * <p>From a shell, {@code testkit/local-aws --port 4566} runs one until Ctrl-C and prints its
+ * endpoint and default credentials. Thread-safe; closing twice is fine.
+ */
+public final class LocalAws implements AutoCloseable {
+    /** The id of the account that exists from the start. */
+    public static final String DEFAULT_ACCOUNT_ID = "111111111111";
+    /** The region of {@link #context()}. */
+    public static final String DEFAULT_REGION = "us-east-1";
+    /** SDK attempts per call in contexts from {@link #context}: few, so failures show quickly. */
+    public static final int CONTEXT_MAX_ATTEMPTS = 3;
+
+    private final Identities identities;
+    private final AwsHttpServer server;
+    private final Faults faults;
+    private final Timings timings;
+    private final Path dataDir;
+    private final boolean ownDataDir;
+    private final Deque<AutoCloseable> closeables;
+    private final LocalAccount defaultAccount;
+    private volatile boolean closed;
+
+    private LocalAws(Builder b) {
+        Clock clock = b.clock;
+        this.timings = b.timings;
+        this.identities = new Identities(clock);
+        this.defaultAccount = toAccount(identities.createAccount(DEFAULT_ACCOUNT_ID));
+        this.closeables = new ArrayDeque<>();
+        this.ownDataDir = b.dataDir == null;
+        try {
+            this.dataDir = ownDataDir ? Files.createTempDirectory("opskit-local-aws-") : Files.createDirectories(b.dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("LocalAws cannot create its data directory " + b.dataDir + ": " + e, e);
+        }
+
+        ServiceRegistry services = new ServiceRegistry();
+        try {
+            // Registration point: each emulated service is created here, registered under its
+            // SigV4 signing name, and (if AutoCloseable) pushed so that close() stops it.
+            services.register(new StsService(identities));
+            // RDS: RdsService(timings, new DbServers(dataDir.resolve("db")), clock), registered and
+            // pushed once internal.rds.RdsService and internal.db.DbServers exist.
+            FaultEngine engine = new FaultEngine();
+            this.faults = new Faults(engine);
+            this.server = AwsHttpServer.start(b.port, services,
+                    new SigV4Verifier(identities, Clock.systemUTC()), engine, clock);
+            closeables.push(server);
+        } catch (RuntimeException e) {
+            closeQuietly(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a LocalAws on a free port with default {@link Timings}.
+     *
+     * @return the running LocalAws; close it when done
+     */
+    public static LocalAws start() {
+        return builder().start();
+    }
+
+    /**
+     * @return a builder for a LocalAws with a fixed port, other timings or a data directory
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the endpoint to override SDK clients with, {@code http://127.0.0.1:<port>} */
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    /** @return the emulated durations of operations */
+    public Timings timings() {
+        return timings;
+    }
+
+    /** @return the directory database servers keep their data in */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */
+    public LocalAccount defaultAccount() {
+        return defaultAccount;
+    }
+
+    /**
+     * Creates a new account with a random id and its own access key.
+     *
+     * @return the account
+     */
+    public LocalAccount createAccount() {
+        return toAccount(identities.createAccount(null));
+    }
+
+    /**
+     * Creates an account with a given id.
+     *
+     * @param id 12 digits, not yet used in this LocalAws
+     * @return the account
+     * @throws InvalidInputException if the id is not 12 digits
+     * @throws dev.opskit.core.ConflictException if the account exists
+     */
+    public LocalAccount createAccount(String id) {
+        Objects.requireNonNull(id, "id");
+        return toAccount(identities.createAccount(id));
+    }
+
+    /**
+     * An existing account and its long-term key.
+     *
+     * @param id the 12-digit account id
+     * @return the account
+     * @throws ResourceNotFoundException if this LocalAws has no such account
+     */
+    public LocalAccount account(String id) {
+        return identities.rootKey(id).map(LocalAws::toAccount)
+                .orElseThrow(() -> new ResourceNotFoundException("LocalAws account", id,
+                        "known accounts are " + identities.accountIds() + "; create it with createAccount(\"" + id + "\")",
+                        null));
+    }
+
+    /**
+     * A context for the default account in {@value #DEFAULT_REGION}.
+     *
+     * @return a new context pointing at this LocalAws; close it when done
+     */
+    public AwsContext context() {
+        return context(defaultAccount, DEFAULT_REGION);
+    }
+
+    /**
+     * A context that signs as an account, in a region, against this LocalAws, with
+     * {@value #CONTEXT_MAX_ATTEMPTS} SDK attempts per call.
+     *
+     * <pre>{@code
+     * LocalAccount prod = aws.createAccount();
+     * try (AwsContext ctx = aws.context(prod, "eu-west-1")) { ... }
+     * }</pre>
+     *
+     * @param account an account of this LocalAws
+     * @param region a region id such as {@code eu-west-1}
+     * @return a new context; close it when done
+     */
+    public AwsContext context(LocalAccount account, String region) {
+        Objects.requireNonNull(account, "account");
+        return AwsContext.builder()
+                .credentials(account.credentials())
+                .region(region)
+                .endpointOverride(endpoint())
+                .maxAttempts(CONTEXT_MAX_ATTEMPTS)
+                .account(account.id())
+                .build();
+    }
+
+    /** @return the fault injection of this LocalAws */
+    public Faults faults() {
+        return faults;
+    }
+
+    /**
+     * Stops the HTTP server, every service and every database server, and deletes the data
+     * directory if LocalAws created it. Closing twice does nothing.
+     *
+     * @throws OpsException if something could not be stopped (everything else still is)
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        closeQuietly(null);
+    }
+
+    private void closeQuietly(RuntimeException primary) {
+        List<Exception> failures = new ArrayList<>();
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
+        }
+        if (ownDataDir && dataDir != null) {
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                failures.add(e);
+            }
+        }
+        if (primary != null) {
+            failures.forEach(primary::addSuppressed);
+        } else if (!failures.isEmpty()) {
+            OpsException e = new OpsException("closing LocalAws at " + dataDir + " failed: " + failures.get(0)
+                    + "; check for leftover database processes", failures.get(0));
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAws[" + (closed ? "closed" : endpoint()) + "]";
+    }
+
+    private static LocalAccount toAccount(AccessKey key) {
+        return new LocalAccount(key.principal().accountId(), key.accessKeyId(), key.secretAccessKey());
+    }
+
+    /**
+     * Runs a LocalAws until the process is stopped; see {@code testkit/local-aws}.
+     *
+     * @param args {@code --port N} (default 4566), {@code --data-dir DIR}
+     */
+    public static void main(String[] args) {
+        Main.main(args);
+    }
+
+    /**
+     * Settings for a {@link LocalAws}.
+     *
+     * <pre>{@code
+     * LocalAws aws = LocalAws.builder().port(4566).timings(Timings.instant()).start();
+     * }</pre>
+     */
+    public static final class Builder {
+        private int port;
+        private Timings timings = Timings.defaults();
+        private Path dataDir;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param port 1 to 65535, or 0 (the default) for any free port
+         * @return this builder
+         * @throws InvalidInputException if out of range
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new InvalidInputException("port", Integer.toString(port), "give 0 (any free port) to 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param timings how long emulated operations take
+         * @return this builder
+         */
+        public Builder timings(Timings timings) {
+            this.timings = Objects.requireNonNull(timings, "timings");
+            return this;
+        }
+
+        /**
+         * Where database servers keep their data; kept on close. By default a new temporary
+         * directory that close deletes.
+         *
+         * @param dir a directory, created if missing
+         * @return this builder
+         */
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * The clock of emulated time: credential expiry, resource timestamps, operation
+         * durations. Request signatures are always checked against real time, as clients sign
+         * with it.
+         *
+         * @param clock the clock; default the system UTC clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the started LocalAws
+         * @throws UncheckedIOException if the port is taken or the data directory can't be made
+         */
+        public LocalAws start() {
+            return new LocalAws(this);
+        }
+    }
+}

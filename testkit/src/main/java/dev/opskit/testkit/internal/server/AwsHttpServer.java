@@ -1,0 +1,295 @@
+package dev.opskit.testkit.internal.server;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.opskit.testkit.internal.protocol.AwsError;
+import dev.opskit.testkit.internal.protocol.JsonRequest;
+import dev.opskit.testkit.internal.protocol.JsonService;
+import dev.opskit.testkit.internal.protocol.QueryEnvelope;
+import dev.opskit.testkit.internal.protocol.QueryRequest;
+import dev.opskit.testkit.internal.protocol.QueryService;
+import dev.opskit.testkit.internal.protocol.Xml;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of LocalAws: one JDK {@link HttpServer} on a loopback port. Each request is
+ * routed by the service in its SigV4 credential scope, authenticated, counted and possibly
+ * faulted by the {@link FaultEngine}, then handed to the service in its protocol.
+ */
+public final class AwsHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsHttpServer.class);
+    private static final int MAX_BODY = 64 * 1024 * 1024;
+    private static final String JSON_TYPE = "application/x-amz-json-1.1";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ServiceRegistry services;
+    private final SigV4Verifier verifier;
+    private final FaultEngine faults;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    private AwsHttpServer(HttpServer server, ExecutorService executor, ServiceRegistry services,
+            SigV4Verifier verifier, FaultEngine faults, Clock clock) {
+        this.server = server;
+        this.executor = executor;
+        this.services = services;
+        this.verifier = verifier;
+        this.faults = faults;
+        this.clock = clock;
+    }
+
+    /**
+     * Binds 127.0.0.1:port (0 for any free port) and starts serving.
+     *
+     * @param clock the emulated clock services see as {@code receivedAt}
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static AwsHttpServer start(int port, ServiceRegistry services, SigV4Verifier verifier,
+            FaultEngine faults, Clock clock) {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException("LocalAws cannot listen on 127.0.0.1:" + port
+                    + " (" + e.getMessage() + "); choose another port or 0 for any free one", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        // Few threads are busy at once, but injected latency must not block other calls.
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "local-aws-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        http.setExecutor(executor);
+        AwsHttpServer s = new AwsHttpServer(http, executor, services, verifier, faults, clock);
+        http.createContext("/", s::handle);
+        http.start();
+        return s;
+    }
+
+    /** @return {@code http://127.0.0.1:<port>} */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) {
+        String requestId = UUID.randomUUID().toString();
+        Instant received = clock.instant();
+        Protocol protocol = exchange.getRequestHeaders().getFirst("X-Amz-Target") != null ? Protocol.JSON : Protocol.QUERY;
+        String namespace = null;
+        String service = "?";
+        String operation = "?";
+        try {
+            IncomingRequest request = read(exchange);
+            String authorization = request.header("authorization");
+            if (authorization == null) {
+                throw new AwsError("MissingAuthenticationToken", 403, true,
+                        "Request is missing Authentication Token; sign requests with SigV4 using a LocalAws "
+                                + "account's access key");
+            }
+            AuthorizationHeader auth = AuthorizationHeader.parse(authorization);
+            service = auth.service();
+            QueryService query = services.query(service).orElse(null);
+            JsonService json = services.json(service).orElse(null);
+            if (query == null && json == null) {
+                throw AwsError.badRequest("UnknownService", "LocalAws does not emulate the service with signing name '"
+                        + service + "'; it emulates " + services.names());
+            }
+            protocol = query != null ? Protocol.QUERY : Protocol.JSON;
+            namespace = query != null ? query.xmlNamespace() : null;
+            Caller caller = verifier.verify(request, auth);
+
+            if (query != null) {
+                Map<String, String> params = decodeQuery(request);
+                operation = params.get("Action");
+                if (operation == null || operation.isEmpty()) {
+                    operation = "?";
+                    throw AwsError.badRequest("MissingAction", "The request must contain the parameter Action");
+                }
+                params.remove("Action");
+                params.remove("Version");
+                applyFaults(exchange, service, operation);
+                Xml result = query.handle(new QueryRequest(service, operation, params, caller.accountId(),
+                        caller.region(), caller.accessKeyId(), requestId, received));
+                send(exchange, 200, "text/xml", QueryEnvelope.success(operation, namespace, result, requestId), requestId);
+            } else {
+                operation = jsonOperation(request, json);
+                Map<String, Object> body = decodeJson(request);
+                applyFaults(exchange, service, operation);
+                Object result = json.handle(new JsonRequest(service, operation, body, caller.accountId(),
+                        caller.region(), caller.accessKeyId(), requestId, received));
+                send(exchange, 200, JSON_TYPE, JSON.std.asString(result == null ? Map.of() : result), requestId);
+            }
+            LOG.debug("{} {} {} -> 200", service, operation, requestId);
+        } catch (DroppedConnection e) {
+            LOG.debug("{} {} {} -> connection dropped by injected fault", service, operation, requestId);
+            exchange.close();
+        } catch (AwsError e) {
+            LOG.debug("{} {} {} -> {} {}", service, operation, requestId, e.httpStatus(), e.code());
+            sendError(exchange, protocol, namespace, e, requestId);
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("{} {} {} failed inside LocalAws", service, operation, requestId, e);
+            sendError(exchange, protocol, namespace, new AwsError("InternalFailure", 500, false,
+                    "LocalAws failed to handle " + service + " " + operation + ": " + e), requestId);
+        }
+    }
+
+    private void applyFaults(HttpExchange exchange, String service, String operation) {
+        FaultEngine.Decision d = faults.decide(service, operation);
+        if (!d.delay().isZero()) {
+            try {
+                Thread.sleep(d.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        FaultEngine.Rule fault = d.fault();
+        if (fault == null) {
+            return;
+        }
+        switch (fault.kind()) {
+            case THROTTLE -> throw AwsError.badRequest(
+                    services.json(service).isPresent() ? "ThrottlingException" : "Throttling", "Rate exceeded");
+            case SERVER_ERROR -> throw fault.status() == 503
+                    ? new AwsError("ServiceUnavailable", 503, false, "Service is unavailable (injected by LocalAws faults)")
+                    : new AwsError("InternalFailure", fault.status(), false,
+                            "The request processing has failed because of an unknown error, exception or failure "
+                                    + "(injected by LocalAws faults)");
+            case DROP_CONNECTION -> throw new DroppedConnection();
+            default -> {
+            }
+        }
+    }
+
+    private static String jsonOperation(IncomingRequest request, JsonService json) {
+        String target = request.header("x-amz-target");
+        if (target == null) {
+            throw AwsError.badRequest("UnknownOperationException", "Missing X-Amz-Target header");
+        }
+        int dot = target.lastIndexOf('.');
+        if (dot < 0 || !target.substring(0, dot).equals(json.targetPrefix())) {
+            throw AwsError.badRequest("UnknownOperationException", "X-Amz-Target '" + target
+                    + "' is not an operation of " + json.targetPrefix());
+        }
+        return target.substring(dot + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> decodeJson(IncomingRequest request) {
+        if (request.body().length == 0) {
+            return Map.of();
+        }
+        try {
+            Object parsed = JSON.std.anyFrom(request.body());
+            if (parsed instanceof Map<?, ?> m) {
+                return (Map<String, Object>) m;
+            }
+        } catch (IOException e) {
+            throw AwsError.badRequest("SerializationException", "The request body is not valid JSON: " + e.getMessage());
+        }
+        throw AwsError.badRequest("SerializationException", "The request body must be a JSON object");
+    }
+
+    private static Map<String, String> decodeQuery(IncomingRequest request) {
+        FormData form = FormData.parse(request.rawQuery());
+        String type = request.header("content-type");
+        if (request.body().length > 0 && (type == null
+                || type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
+            form = form.merge(FormData.parse(new String(request.body(), StandardCharsets.UTF_8)));
+        }
+        return new LinkedHashMap<>(form.singleValues());
+    }
+
+    private static IncomingRequest read(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY + 1);
+        }
+        if (body.length > MAX_BODY) {
+            throw new AwsError("RequestEntityTooLarge", 413, true, "Request bodies are limited to " + MAX_BODY + " bytes");
+        }
+        URI uri = exchange.getRequestURI();
+        return new IncomingRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                exchange.getRequestHeaders(), body);
+    }
+
+    private static void sendError(HttpExchange exchange, Protocol protocol, String namespace, AwsError e,
+            String requestId) {
+        try {
+            if (protocol == Protocol.JSON) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("__type", e.code());
+                body.put("message", e.getMessage());
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", e.code());
+                send(exchange, e.httpStatus(), JSON_TYPE, JSON.std.asString(body), requestId);
+            } else {
+                send(exchange, e.httpStatus(), "text/xml", QueryEnvelope.error(namespace, e, requestId), requestId);
+            }
+        } catch (IOException io) {
+            LOG.debug("could not send the error response for {}", requestId, io);
+            exchange.close();
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body, String requestId) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        try {
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException e) {
+            // The client went away; nothing left to tell it.
+            LOG.debug("client closed the connection before the response for {}", requestId, e);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private enum Protocol { QUERY, JSON }
+
+    /** Unwinds a request whose connection an injected fault drops. */
+    private static final class DroppedConnection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DroppedConnection() {
+            super(null, null, false, false);
+        }
+    }
+}
