@@ -1,6 +1,5 @@
 package dev.opskit.core.event;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
