@@ -1,0 +1,174 @@
+package dev.opskit.rds.internal.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opskit.core.WrongStateException;
+import dev.opskit.rds.BinlogPosition;
+import dev.opskit.rds.ChunkDifference;
+import dev.opskit.rds.TableResult;
+import dev.opskit.rds.VerificationReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class VerifierTest {
+    private static final TableSpec ORDERS = new TableSpec("shop", "orders", List.of("id", "note"), Set.of("note"), List.of("id"));
+    private static final TableSpec LINES = new TableSpec("shop", "lines", List.of("order_id", "line", "sku"), Set.of(),
+            List.of("order_id", "line"));
+    private static final TableSpec LOG = new TableSpec("shop", "log", List.of("msg"), Set.of("msg"), List.of());
+
+    private final InMemoryTables source = new InMemoryTables();
+    private final InMemoryTables target = new InMemoryTables();
+
+    private void fill(InMemoryTables db) {
+        for (int i = 1; i <= 1000; i++) {
+            db.table("shop.orders").put(List.of(i), "order " + i);
+        }
+        for (int o = 1; o <= 100; o++) {
+            for (int l = 1; l <= 5; l++) {
+                db.table("shop.lines").put(List.of(o, l), "sku-" + (o * l));
+            }
+        }
+        db.table("shop.log").put(List.of(1), "started");
+    }
+
+    private VerificationReport verify(ReplicaSync sync) {
+        return new Verifier(source, target, sync, 100, 3, 3)
+                .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
+    }
+
+    @Test
+    void identicalServersAreReportedIdenticalWithEveryRowCounted() {
+        fill(source);
+        fill(target);
+        VerificationReport r = verify(ReplicaSync.none());
+        assertThat(r.identical()).isTrue();
+        TableResult orders = r.table("shop.orders").orElseThrow();
+        assertThat(orders.sourceRows()).isEqualTo(1000);
+        assertThat(orders.targetRows()).isEqualTo(1000);
+        assertThat(orders.chunks()).isEqualTo(10); // 9 bounded chunks of 100 and the open-ended last one
+        assertThat(r.table("shop.lines").orElseThrow().sourceRows()).isEqualTo(500);
+        TableResult log = r.table("shop.log").orElseThrow();
+        assertThat(log.chunked()).isFalse();
+        assertThat(log.toString()).contains("whole table, no primary key");
+        assertThat(r.summary()).startsWith("IDENTICAL: 3 tables, 1501 source rows");
+    }
+
+    @Test
+    void aChangedRowIsReportedAsExactlyItsChunk() {
+        fill(source);
+        fill(target);
+        target.table("shop.orders").put(List.of(250), "changed");
+        VerificationReport r = verify(ReplicaSync.none());
+        assertThat(r.identical()).isFalse();
+        TableResult orders = r.table("shop.orders").orElseThrow();
+        assertThat(orders.differences()).containsExactly(
+                new ChunkDifference(List.of("id"), List.of("201"), List.of("301"), 100, 100));
+        assertThat(orders.differences().get(0).whereClause()).isEqualTo("`id` >= '201' AND `id` < '301'");
+        assertThat(r.table("shop.lines").orElseThrow().identical()).isTrue();
+        assertThat(r.differences()).extracting(TableResult::table).containsExactly("shop.orders");
+        assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 10 chunks",
+                "rows with [id] from [201] to before [301]: source 100 rows, target 100 rows");
+    }
+
+    @Test
+    void compositeKeysChunkOnAllTheirColumnsAndMissingRowsAreCounted() {
+        fill(source);
+        fill(target);
+        target.table("shop.lines").remove(List.of(99, 5));
+        TableResult lines = verify(ReplicaSync.none()).table("shop.lines").orElseThrow();
+        assertThat(lines.differences()).hasSize(1);
+        ChunkDifference d = lines.differences().get(0);
+        assertThat(d.lowerKey()).containsExactly("81", "1");
+        assertThat(d.upperKey()).isEmpty(); // the last chunk goes to the table's end
+        assertThat(d.sourceRows()).isEqualTo(100);
+        assertThat(d.targetRows()).isEqualTo(99);
+        assertThat(lines.targetRows()).isEqualTo(499);
+    }
+
+    @Test
+    void tablesMissingOnOneSideOrWithOtherColumnsAreReported() {
+        fill(source);
+        fill(target);
+        TableSpec extra = new TableSpec("shop", "extra", List.of("id"), Set.of(), List.of("id"));
+        TableSpec ordersWider = new TableSpec("shop", "orders", List.of("id", "note", "added"), Set.of(), List.of("id"));
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3)
+                .verify(List.of(ORDERS, LINES, LOG), List.of(ordersWider, LINES, extra));
+        assertThat(r.table("shop.log").orElseThrow().problem()).contains("missing on the target");
+        assertThat(r.table("shop.extra").orElseThrow().problem()).contains("missing on the source, present on the target");
+        assertThat(r.table("shop.orders").orElseThrow().problem().orElseThrow()).contains("columns differ");
+        assertThat(r.table("shop.lines").orElseThrow().identical()).isTrue();
+    }
+
+    /** A replica that has not applied some writes yet; waiting for a position applies them. */
+    private final class LaggingReplica implements ReplicaSync {
+        final List<Runnable> pending = new ArrayList<>();
+        final List<BinlogPosition> awaited = new ArrayList<>();
+        long sourcePos = 1000;
+
+        @Override
+        public Optional<BinlogPosition> sourcePosition() {
+            return Optional.of(BinlogPosition.of("mysql-bin.000001", sourcePos));
+        }
+
+        @Override
+        public void awaitExecuted(BinlogPosition position) {
+            awaited.add(position);
+            pending.forEach(Runnable::run);
+            pending.clear();
+        }
+    }
+
+    @Test
+    void aChunkThatDiffersOnlyBecauseTheReplicaLagsIsNotReported() {
+        fill(source);
+        fill(target);
+        source.table("shop.orders").put(List.of(1001), "new order");
+        LaggingReplica replica = new LaggingReplica();
+        replica.pending.add(() -> target.table("shop.orders").put(List.of(1001), "new order"));
+        VerificationReport r = verify(replica);
+        assertThat(r.identical()).isTrue();
+        assertThat(r.rechecks()).isEqualTo(1);
+        assertThat(replica.awaited).containsExactly(BinlogPosition.of("mysql-bin.000001", 1000));
+        assertThat(r.table("shop.orders").orElseThrow().targetRows()).isEqualTo(1001);
+    }
+
+    @Test
+    void aDifferenceThatPersistsAfterCatchingUpIsReportedAfterTheLastRecheck() {
+        fill(source);
+        fill(target);
+        target.table("shop.orders").put(List.of(5), ""); // '' where the source has text
+        LaggingReplica replica = new LaggingReplica();
+        int before = target.checksums;
+        VerificationReport r = verify(replica);
+        assertThat(r.identical()).isFalse();
+        assertThat(r.rechecks()).isEqualTo(3);
+        assertThat(replica.awaited).hasSize(3);
+        assertThat(target.checksums - before).isEqualTo(10 + 5 + 1 + 3); // first pass, then the chunk 3 times
+        assertThat(r.table("shop.orders").orElseThrow().differences()).singleElement()
+                .satisfies(d -> assertThat(d.lowerKey()).isEmpty());
+    }
+
+    @Test
+    void aReplicaThatNeverCatchesUpFailsWithItsState() {
+        fill(source);
+        fill(target);
+        target.table("shop.orders").remove(List.of(7));
+        ReplicaSync stuck = new ReplicaSync() {
+            @Override
+            public Optional<BinlogPosition> sourcePosition() {
+                return Optional.of(BinlogPosition.of("mysql-bin.000001", 500));
+            }
+
+            @Override
+            public void awaitExecuted(BinlogPosition position) {
+                throw new WrongStateException("clone", "sql=no", "Replica clone did not execute up to " + position);
+            }
+        };
+        assertThatThrownBy(() -> verify(stuck)).isInstanceOf(WrongStateException.class)
+                .hasMessageContaining("mysql-bin.000001 500");
+    }
+}
