@@ -1,0 +1,176 @@
+package dev.opskit.rds.internal.runbook;
+
+import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.rds.BinlogPosition;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.ApplyMethod;
+import software.amazon.awssdk.services.rds.model.DBClusterParameterGroup;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterMember;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbClusterParameterGroupNotFoundException;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.Event;
+import software.amazon.awssdk.services.rds.model.Parameter;
+import software.amazon.awssdk.services.rds.model.SourceType;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/** The RDS calls the replication runbook makes, each observing or changing one thing. */
+public final class Clusters {
+    /** Tag put on clones this runbook creates, valued with the source cluster id. */
+    public static final String CLONE_OF_TAG = "opskit:clone-of";
+
+    private static final Pattern START_POSITION =
+            Pattern.compile("Binlog position from crash recovery is (\\S+) (\\d+)");
+    private static final Set<String> CLUSTER_TERMINAL = Set.of("failed", "inaccessible-encryption-credentials",
+            "incompatible-parameters", "incompatible-restore", "migration-failed", "stopped");
+    private static final Set<String> INSTANCE_TERMINAL = Set.of("failed", "incompatible-parameters",
+            "incompatible-restore", "inaccessible-encryption-credentials", "restore-error", "storage-full", "stopped");
+
+    private final RdsClient rds;
+
+    public Clusters(RdsClient rds) {
+        this.rds = rds;
+    }
+
+    public Optional<DBCluster> cluster(String id) {
+        try {
+            return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().stream().findFirst();
+        } catch (DbClusterNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    public DBCluster requireCluster(String id) {
+        return cluster(id).orElseThrow(() -> new ResourceNotFoundException("DB cluster", id,
+                "check the cluster id and the AwsContext's region and account", null));
+    }
+
+    public Optional<DBInstance> instance(String id) {
+        try {
+            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst();
+        } catch (DbInstanceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The cluster's writer member, if it has one. */
+    public static Optional<DBClusterMember> writer(DBCluster c) {
+        return c.dbClusterMembers().stream().filter(m -> Boolean.TRUE.equals(m.isClusterWriter())).findFirst();
+    }
+
+    public static Optional<String> tag(DBCluster c, String key) {
+        return c.tagList().stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
+    }
+
+    public Optional<DBClusterParameterGroup> parameterGroup(String name) {
+        try {
+            return rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(name))
+                    .dbClusterParameterGroups().stream().findFirst();
+        } catch (DbClusterParameterGroupNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The value of a parameter in a cluster parameter group (null when unset). */
+    public Optional<String> parameterValue(String group, String name) {
+        for (var page : rds.describeDBClusterParametersPaginator(r -> r.dbClusterParameterGroupName(group))) {
+            for (Parameter p : page.parameters()) {
+                if (name.equals(p.parameterName())) {
+                    return Optional.ofNullable(p.parameterValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    public void createParameterGroup(String name, String family, String description, String sourceCluster) {
+        rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(name).dbParameterGroupFamily(family)
+                .description(description).tags(Tag.builder().key("opskit:binlog-for").value(sourceCluster).build()));
+    }
+
+    /** Sets a static parameter; it takes effect on the next reboot. */
+    public void setParameter(String group, String name, String value) {
+        rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(group).parameters(Parameter.builder()
+                .parameterName(name).parameterValue(value).applyMethod(ApplyMethod.PENDING_REBOOT).build()));
+    }
+
+    public void attachParameterGroup(String cluster, String group) {
+        rds.modifyDBCluster(r -> r.dbClusterIdentifier(cluster).dbClusterParameterGroupName(group).applyImmediately(true));
+    }
+
+    public void reboot(String instance) {
+        rds.rebootDBInstance(r -> r.dbInstanceIdentifier(instance));
+    }
+
+    /** A copy-on-write clone of the source at its latest restorable time, tagged with the source. */
+    public void restoreClone(String source, String clone) {
+        rds.restoreDBClusterToPointInTime(r -> r.sourceDBClusterIdentifier(source).dbClusterIdentifier(clone)
+                .restoreType("copy-on-write").useLatestRestorableTime(true)
+                .tags(Tag.builder().key(CLONE_OF_TAG).value(source).build()));
+    }
+
+    public void createInstance(String id, String cluster, String engine, String instanceClass) {
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id).dbClusterIdentifier(cluster).engine(engine)
+                .dbInstanceClass(instanceClass));
+    }
+
+    public void deleteInstance(String id) {
+        rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id));
+    }
+
+    public void deleteCluster(String id) {
+        rds.deleteDBCluster(r -> r.dbClusterIdentifier(id).skipFinalSnapshot(true));
+    }
+
+    /** The start position the clone's writer reported after crash recovery, if the event is there yet. */
+    public Optional<BinlogPosition> startPosition(String writerInstance, Instant since) {
+        List<Event> events = rds.describeEventsPaginator(r -> r.sourceType(SourceType.DB_INSTANCE)
+                .sourceIdentifier(writerInstance).startTime(since)).events().stream()
+                .sorted(Comparator.comparing(Event::date, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+        Optional<BinlogPosition> found = Optional.empty();
+        for (Event e : events) {
+            Matcher m = START_POSITION.matcher(e.message() == null ? "" : e.message());
+            if (m.find()) {
+                // The latest recovery is the one the data matches.
+                found = Optional.of(BinlogPosition.of(m.group(1), Long.parseLong(m.group(2))));
+            }
+        }
+        return found;
+    }
+
+    /** One look at a cluster's status, for the poller. */
+    public Poller.Look<DBCluster> clusterAvailable(String id) {
+        Optional<DBCluster> c = cluster(id);
+        if (c.isEmpty()) {
+            return Poller.Look.pending("not found yet");
+        }
+        String s = c.get().status();
+        if ("available".equals(s)) {
+            return Poller.Look.done(s, c.get());
+        }
+        return CLUSTER_TERMINAL.contains(s) ? Poller.Look.failed(s) : Poller.Look.pending(s);
+    }
+
+    /** One look at an instance's status, for the poller; also waits for parameters to be in sync. */
+    public Poller.Look<DBInstance> instanceAvailable(String id) {
+        Optional<DBInstance> i = instance(id);
+        if (i.isEmpty()) {
+            return Poller.Look.pending("not found yet");
+        }
+        String s = i.get().dbInstanceStatus();
+        if ("available".equals(s)) {
+            return Poller.Look.done(s, i.get());
+        }
+        return INSTANCE_TERMINAL.contains(s) ? Poller.Look.failed(s) : Poller.Look.pending(s);
+    }
+}
