@@ -1,0 +1,309 @@
+package dev.opskit.testkit.internal.rds;
+
+import dev.opskit.testkit.Timings;
+import dev.opskit.testkit.internal.protocol.AwsError;
+import dev.opskit.testkit.internal.rds.RdsFakeDatabases.FakeServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RdsServiceTest {
+    private static final String PASSWORD = "Sup3rSecretPw";
+
+    private final RdsFakeDatabases databases = new RdsFakeDatabases();
+    private final RdsService service = new RdsService(Timings.instant(), databases, Clock.systemUTC());
+    private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    private void clusterWithWriter(String cluster, String version) {
+        rds.call("CreateDBCluster", "DBClusterIdentifier", cluster, "Engine",
+                version.startsWith("5.6") ? "aurora" : "aurora-mysql", "EngineVersion", version,
+                "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+        rds.call("CreateDBInstance", "DBInstanceIdentifier", cluster + "-w", "DBClusterIdentifier", cluster,
+                "DBInstanceClass", "db.r6g.large", "Engine", version.startsWith("5.6") ? "aurora" : "aurora-mysql");
+        rds.settle();
+    }
+
+    @Test
+    void clusterAndWriterBecomeAvailableOnTheirServer() {
+        var created = rds.call("CreateDBCluster", "DBClusterIdentifier", "Orders", "Engine", "aurora-mysql",
+                "EngineVersion", "5.7.mysql_aurora.2.11.2", "MasterUsername", "admin",
+                "MasterUserPassword", PASSWORD);
+        assertThat(created.text("//DBCluster/Status")).isEqualTo("creating");
+        assertThat(created.text("//DBCluster/DBClusterIdentifier")).isEqualTo("orders");
+        assertThat(created.text("//DBClusterArn")).isEqualTo("arn:aws:rds:us-east-1:111111111111:cluster:orders");
+        var instance = rds.call("CreateDBInstance", "DBInstanceIdentifier", "orders-1", "DBClusterIdentifier",
+                "orders", "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
+        assertThat(instance.text("//DBInstance/DBInstanceStatus")).isEqualTo("creating");
+        rds.settle();
+
+        FakeServer server = databases.started.get(0);
+        assertThat(server.settings().engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(server.settings().binlogFormat()).isNull();
+        assertThat(databases.passwords).containsExactly(PASSWORD);
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "orders");
+        assertThat(cluster.text("//DBCluster/Status")).isEqualTo("available");
+        assertThat(cluster.text("//DBCluster/Endpoint")).isEqualTo("127.0.0.1");
+        assertThat(cluster.text("//DBCluster/Port")).isEqualTo(Integer.toString(server.port()));
+        assertThat(cluster.text("//DBCluster/MasterUsername")).isEqualTo("admin");
+        assertThat(cluster.text("//DBClusterMember/IsClusterWriter")).isEqualTo("true");
+        assertThat(cluster.text("//DBClusterMember/DBClusterParameterGroupStatus")).isEqualTo("in-sync");
+        assertThat(cluster.xml()).doesNotContain(PASSWORD);
+        var described = rds.call("DescribeDBInstances", "DBInstanceIdentifier", "orders-1");
+        assertThat(described.text("//DBInstance/DBInstanceStatus")).isEqualTo("available");
+        assertThat(described.text("//DBInstance/Endpoint/Port")).isEqualTo(Integer.toString(server.port()));
+        var events = rds.call("DescribeEvents");
+        assertThat(events.texts("//Event/Message")).containsExactly("DB cluster created", "DB instance created");
+        assertThat(events.texts("//Event/SourceType")).containsExactly("db-cluster", "db-instance");
+    }
+
+    @Test
+    void identifiersFollowRdsRules() {
+        for (String bad : List.of("1abc", "a--b", "abc-", "a_b", "a".repeat(64))) {
+            AwsError e = rds.fail("CreateDBCluster", "DBClusterIdentifier", bad, "Engine", "aurora-mysql",
+                    "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+            assertThat(e.code()).as(bad).isEqualTo("InvalidParameterValue");
+            assertThat(e.getMessage()).contains("The parameter DBClusterIdentifier is not a valid identifier");
+        }
+        AwsError missing = rds.fail("CreateDBCluster", "DBClusterIdentifier", "a");
+        assertThat(missing.code()).isEqualTo("MissingParameter");
+        assertThat(missing.getMessage()).contains("Engine");
+    }
+
+    @Test
+    void errorsCarryRealCodesAndStatuses() {
+        clusterWithWriter("orders", "8.0.mysql_aurora.3.04.0");
+        AwsError exists = rds.fail("CreateDBCluster", "DBClusterIdentifier", "ORDERS", "Engine", "aurora-mysql",
+                "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+        assertThat(exists.code()).isEqualTo("DBClusterAlreadyExistsFault");
+        assertThat(exists.httpStatus()).isEqualTo(400);
+        AwsError notFound = rds.fail("DescribeDBClusters", "DBClusterIdentifier", "nope");
+        assertThat(notFound.code()).isEqualTo("DBClusterNotFoundFault");
+        assertThat(notFound.httpStatus()).isEqualTo(404);
+        assertThat(rds.fail("DescribeDBInstances", "DBInstanceIdentifier", "nope").code())
+                .isEqualTo("DBInstanceNotFound");
+        AwsError version = rds.fail("CreateDBCluster", "DBClusterIdentifier", "x", "Engine", "aurora-mysql",
+                "EngineVersion", "8.0.mysql_aurora.3.99.0", "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+        assertThat(version.code()).isEqualTo("InvalidParameterCombination");
+        assertThat(version.getMessage()).isEqualTo("Cannot find version 8.0.mysql_aurora.3.99.0 for aurora-mysql");
+        AwsError engine = rds.fail("CreateDBInstance", "DBInstanceIdentifier", "x", "DBClusterIdentifier",
+                "orders", "DBInstanceClass", "db.r6g.large", "Engine", "aurora");
+        assertThat(engine.code()).isEqualTo("InvalidParameterCombination");
+        AwsError shortPassword = rds.fail("CreateDBCluster", "DBClusterIdentifier", "x", "Engine",
+                "aurora-mysql", "MasterUsername", "admin", "MasterUserPassword", "short");
+        assertThat(shortPassword.getMessage()).contains("shorter than 8").doesNotContain("short\"");
+    }
+
+    @Test
+    void deletingAClusterNeedsNoInstancesAndASnapshotDecision() {
+        clusterWithWriter("orders", "5.7.mysql_aurora.2.11.2");
+        AwsError noDecision = rds.fail("DeleteDBCluster", "DBClusterIdentifier", "orders");
+        assertThat(noDecision.code()).isEqualTo("InvalidParameterCombination");
+        AwsError members = rds.fail("DeleteDBCluster", "DBClusterIdentifier", "orders", "SkipFinalSnapshot", "true");
+        assertThat(members.code()).isEqualTo("InvalidDBClusterStateFault");
+
+        var deleting = rds.call("DeleteDBInstance", "DBInstanceIdentifier", "orders-w", "SkipFinalSnapshot", "true");
+        assertThat(deleting.text("//DBInstance/DBInstanceStatus")).isEqualTo("deleting");
+        rds.settle();
+        rds.call("DeleteDBCluster", "DBClusterIdentifier", "orders", "FinalDBSnapshotIdentifier", "orders-final");
+        rds.settle();
+        assertThat(rds.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
+                .isEqualTo("DBClusterNotFoundFault");
+        assertThat(databases.started.get(0).destroyed).isTrue();
+        assertThat(rds.call("DescribeDBClusterSnapshots", "DBClusterSnapshotIdentifier", "orders-final")
+                .text("//DBClusterSnapshot/Status")).isEqualTo("available");
+        assertThat(rds.call("DescribeEvents", "SourceIdentifier", "orders", "SourceType", "db-cluster")
+                .texts("//Event/Message")).containsExactly("DB cluster created", "DB cluster deleted");
+    }
+
+    @Test
+    void binlogFormatInACustomGroupTakesEffectWhenTheWriterReboots() {
+        clusterWithWriter("orders", "5.7.mysql_aurora.2.11.2");
+        rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog",
+                "DBParameterGroupFamily", "aurora-mysql5.7", "Description", "binlog on");
+        AwsError immediate = rds.fail("ModifyDBClusterParameterGroup", "DBClusterParameterGroupName",
+                "orders-binlog", "Parameters.Parameter.1.ParameterName", "binlog_format",
+                "Parameters.Parameter.1.ParameterValue", "MIXED", "Parameters.Parameter.1.ApplyMethod", "immediate");
+        assertThat(immediate.code()).isEqualTo("InvalidParameterCombination");
+        assertThat(immediate.getMessage()).isEqualTo("cannot use immediate apply method for static parameter");
+        AwsError value = rds.fail("ModifyDBClusterParameterGroup", "DBClusterParameterGroupName",
+                "orders-binlog", "Parameters.Parameter.1.ParameterName", "binlog_format",
+                "Parameters.Parameter.1.ParameterValue", "FAST", "Parameters.Parameter.1.ApplyMethod",
+                "pending-reboot");
+        assertThat(value.code()).isEqualTo("InvalidParameterValue");
+        assertThat(value.getMessage()).contains("FAST").contains("binlog_format");
+        AwsError defaults = rds.fail("ModifyDBClusterParameterGroup", "DBClusterParameterGroupName",
+                "default.aurora-mysql5.7", "Parameters.Parameter.1.ParameterName", "binlog_format",
+                "Parameters.Parameter.1.ParameterValue", "ROW", "Parameters.Parameter.1.ApplyMethod", "pending-reboot");
+        assertThat(defaults.code()).isEqualTo("InvalidParameterValue");
+
+        rds.call("ModifyDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog",
+                "Parameters.Parameter.1.ParameterName", "binlog_format", "Parameters.Parameter.1.ParameterValue",
+                "MIXED", "Parameters.Parameter.1.ApplyMethod", "pending-reboot");
+        var userParams = rds.call("DescribeDBClusterParameters", "DBClusterParameterGroupName", "orders-binlog",
+                "Source", "user");
+        assertThat(userParams.texts("//Parameter/ParameterName")).containsExactly("binlog_format");
+        assertThat(userParams.text("//Parameter/ParameterValue")).isEqualTo("MIXED");
+        assertThat(userParams.text("//Parameter/ApplyType")).isEqualTo("static");
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "orders", "DBClusterParameterGroupName", "orders-binlog",
+                "ApplyImmediately", "true");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "orders");
+        assertThat(cluster.text("//DBCluster/DBClusterParameterGroup")).isEqualTo("orders-binlog");
+        assertThat(cluster.text("//DBClusterMember/DBClusterParameterGroupStatus")).isEqualTo("pending-reboot");
+        AwsError inUse = rds.fail("DeleteDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog");
+        assertThat(inUse.code()).isEqualTo("InvalidDBParameterGroupState");
+
+        assertThat(rds.call("RebootDBInstance", "DBInstanceIdentifier", "orders-w")
+                .text("//DBInstance/DBInstanceStatus")).isEqualTo("rebooting");
+        rds.settle();
+        FakeServer server = databases.started.get(0);
+        assertThat(server.restarts).extracting(s -> s.binlogFormat()).containsExactly("MIXED");
+        assertThat(rds.call("DescribeDBClusters", "DBClusterIdentifier", "orders")
+                .text("//DBClusterMember/DBClusterParameterGroupStatus")).isEqualTo("in-sync");
+        assertThat(rds.call("DescribeEvents", "SourceIdentifier", "orders-w", "SourceType", "db-instance")
+                .texts("//Event/Message")).contains("DB instance restarted");
+    }
+
+    @Test
+    void aCloneWritersEventGivesTheBinlogPositionOfTheCopy() {
+        rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "binlog",
+                "DBParameterGroupFamily", "aurora-mysql8.0", "Description", "binlog on");
+        rds.call("ModifyDBClusterParameterGroup", "DBClusterParameterGroupName", "binlog",
+                "Parameters.Parameter.1.ParameterName", "binlog_format", "Parameters.Parameter.1.ParameterValue",
+                "ROW", "Parameters.Parameter.1.ApplyMethod", "pending-reboot");
+        rds.call("CreateDBCluster", "DBClusterIdentifier", "src", "Engine", "aurora-mysql", "EngineVersion",
+                "8.0.mysql_aurora.3.04.0", "MasterUsername", "admin", "MasterUserPassword", PASSWORD,
+                "DBClusterParameterGroupName", "binlog");
+        rds.settle();
+        assertThat(databases.started.get(0).settings().binlogFormat()).isEqualTo("ROW");
+
+        var clone = rds.call("RestoreDBClusterToPointInTime", "DBClusterIdentifier", "copy",
+                "SourceDBClusterIdentifier", "src", "RestoreType", "copy-on-write", "UseLatestRestorableTime", "true");
+        assertThat(clone.text("//DBCluster/Status")).isEqualTo("creating");
+        assertThat(clone.text("//DBCluster/MasterUsername")).isEqualTo("admin");
+        rds.call("CreateDBInstance", "DBInstanceIdentifier", "copy-w", "DBClusterIdentifier", "copy",
+                "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
+        rds.settle();
+        FakeServer copy = databases.started.get(1);
+        assertThat(copy.cloneSource).isSameAs(databases.started.get(0));
+        assertThat(copy.settings().serverId()).isNotEqualTo(databases.started.get(0).settings().serverId());
+        var events = rds.call("DescribeEvents", "SourceIdentifier", "copy-w", "SourceType", "db-instance");
+        assertThat(events.texts("//Event/Message")).containsExactly("DB instance created",
+                "Binlog position from crash recovery is mysql-bin-changelog.000002 1234");
+        var clusters = rds.call("DescribeDBClusters", "Filters.Filter.1.Name", "clone-group-id",
+                "Filters.Filter.1.Values.Value.1",
+                rds.call("DescribeDBClusters", "DBClusterIdentifier", "src").text("//CloneGroupId"));
+        assertThat(clusters.texts("//DBClusterIdentifier")).containsExactly("copy", "src");
+    }
+
+    @Test
+    void majorUpgradeNeedsTheFlagAndRestartsTheServerWithTheNewVersion() {
+        clusterWithWriter("legacy", "5.7.mysql_aurora.2.11.2");
+        AwsError noFlag = rds.fail("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion",
+                "8.0.mysql_aurora.3.04.0", "ApplyImmediately", "true");
+        assertThat(noFlag.code()).isEqualTo("InvalidParameterCombination");
+        assertThat(noFlag.getMessage())
+                .isEqualTo("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.");
+        AwsError noTarget = rds.fail("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion",
+                "8.0.mysql_aurora.3.03.1", "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        assertThat(noTarget.getMessage()).isEqualTo("Cannot find upgrade target from 5.7.mysql_aurora.2.11.2 with"
+                + " requested version 8.0.mysql_aurora.3.03.1.");
+
+        var upgrading = rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion",
+                "8.0.mysql_aurora.3.04.0", "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        assertThat(upgrading.text("//DBCluster/Status")).isEqualTo("upgrading");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "legacy");
+        assertThat(cluster.text("//DBCluster/Status")).isEqualTo("available");
+        assertThat(cluster.text("//DBCluster/EngineVersion")).isEqualTo("8.0.mysql_aurora.3.04.0");
+        assertThat(cluster.text("//DBCluster/DBClusterParameterGroup")).isEqualTo("default.aurora-mysql8.0");
+        assertThat(databases.started.get(0).settings().reportedVersion()).isEqualTo("8.0.28");
+        assertThat(rds.call("DescribeDBInstances", "DBInstanceIdentifier", "legacy-w")
+                .text("//DBParameterGroupName")).isEqualTo("default.aurora-mysql8.0");
+        assertThat(rds.call("DescribeEvents", "SourceIdentifier", "legacy", "SourceType", "db-cluster")
+                .texts("//Event/Message")).contains("Database cluster major version has been upgraded");
+    }
+
+    @Test
+    void auroraOneUpgradesToAuroraMysqlTwo() {
+        clusterWithWriter("old", "5.6.mysql_aurora.1.22.2");
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "old", "EngineVersion", "5.7.mysql_aurora.2.09.1",
+                "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "old");
+        assertThat(cluster.text("//DBCluster/Engine")).isEqualTo("aurora-mysql");
+        assertThat(databases.started.get(0).settings().engine()).isEqualTo("aurora-mysql");
+        assertThat(rds.call("DescribeDBInstances", "DBInstanceIdentifier", "old-w").text("//DBInstance/Engine"))
+                .isEqualTo("aurora-mysql");
+    }
+
+    @Test
+    void engineVersionsListTheirUpgradeTargets() {
+        var v211 = rds.call("DescribeDBEngineVersions", "Engine", "aurora-mysql", "EngineVersion",
+                "5.7.mysql_aurora.2.11.2");
+        assertThat(v211.text("//DBEngineVersion/DBParameterGroupFamily")).isEqualTo("aurora-mysql5.7");
+        assertThat(v211.texts("//UpgradeTarget[IsMajorVersionUpgrade='true']/EngineVersion"))
+                .contains("8.0.mysql_aurora.3.04.0", "8.0.mysql_aurora.3.08.0")
+                .doesNotContain("8.0.mysql_aurora.3.03.1");
+        assertThat(v211.texts("//UpgradeTarget[IsMajorVersionUpgrade='false']/EngineVersion"))
+                .contains("5.7.mysql_aurora.2.11.4", "5.7.mysql_aurora.2.12.1");
+        var v209 = rds.call("DescribeDBEngineVersions", "EngineVersion", "5.7.mysql_aurora.2.09.1");
+        assertThat(v209.texts("//UpgradeTarget[IsMajorVersionUpgrade='true']/EngineVersion")).isEmpty();
+        var v1 = rds.call("DescribeDBEngineVersions", "Engine", "aurora", "DefaultOnly", "true");
+        assertThat(v1.texts("//DBEngineVersion/EngineVersion")).containsExactly("5.6.mysql_aurora.1.22.2");
+        assertThat(v1.texts("//UpgradeTarget[Engine='aurora-mysql']/EngineVersion"))
+                .contains("5.7.mysql_aurora.2.09.1");
+    }
+
+    @Test
+    void describeCallsPageWithMaxRecordsAndMarker() {
+        for (int i = 0; i < 25; i++) {
+            rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "group-" + (char) ('a' + i),
+                    "DBParameterGroupFamily", "aurora-mysql8.0", "Description", "g");
+        }
+        AwsError tooFew = rds.fail("DescribeDBClusterParameterGroups", "MaxRecords", "10");
+        assertThat(tooFew.code()).isEqualTo("InvalidParameterValue");
+        List<String> names = new ArrayList<>();
+        var first = rds.call("DescribeDBClusterParameterGroups", "MaxRecords", "20");
+        names.addAll(first.texts("//DBClusterParameterGroupName"));
+        assertThat(names).hasSize(20);
+        var second = rds.call("DescribeDBClusterParameterGroups", "MaxRecords", "20", "Marker",
+                first.text("//Marker"));
+        names.addAll(second.texts("//DBClusterParameterGroupName"));
+        assertThat(second.text("//Marker")).isEmpty();
+        assertThat(names).hasSize(28).doesNotHaveDuplicates().contains("default.aurora-mysql5.7", "group-y");
+    }
+
+    @Test
+    void accountsAndRegionsSeeOnlyTheirOwnResources() {
+        clusterWithWriter("orders", "8.0.mysql_aurora.3.04.0");
+        RdsCalls other = new RdsCalls(service, "222222222222", "us-east-1");
+        RdsCalls otherRegion = new RdsCalls(service, "111111111111", "eu-west-1");
+        assertThat(other.call("DescribeDBClusters").texts("//DBCluster")).isEmpty();
+        assertThat(other.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
+                .isEqualTo("DBClusterNotFoundFault");
+        assertThat(otherRegion.call("DescribeDBInstances").texts("//DBInstance")).isEmpty();
+        assertThat(other.call("DescribeEvents").texts("//Event")).isEmpty();
+    }
+
+    @Test
+    void timingsAreValidatedAndScale() {
+        assertThat(Timings.defaults().scaled(2).reboot()).isEqualTo(Timings.defaults().reboot().multipliedBy(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Timings.defaults().scaled(-1))
+                .isInstanceOf(dev.opskit.core.InvalidInputException.class).hasMessageContaining("factor");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Timings(java.time.Duration.ofSeconds(-1),
+                java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
+                java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO))
+                .isInstanceOf(dev.opskit.core.InvalidInputException.class).hasMessageContaining("clusterCreate");
+    }
+}
