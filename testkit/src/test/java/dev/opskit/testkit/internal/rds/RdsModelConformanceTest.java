@@ -1,0 +1,156 @@
+package dev.opskit.testkit.internal.rds;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.opskit.testkit.Timings;
+import dev.opskit.testkit.internal.protocol.AwsError;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Checks the emulator against the botocore RDS model installed on the machine (skipped without it). */
+class RdsModelConformanceTest {
+    private static final Path MODEL =
+            Path.of("/usr/lib/python3/dist-packages/botocore/data/rds/2014-10-31/service-2.json");
+    /** Errors every AWS query service may answer with (not listed per operation in the model). */
+    private static final Set<String> COMMON = Set.of("InvalidParameterValue", "InvalidParameterCombination",
+            "MissingParameter", "InvalidAction");
+    /** A plausible value for each required member, so that only the omitted one is missing. */
+    private static final Map<String, String[]> VALUES = Map.ofEntries(
+            Map.entry("DBClusterIdentifier", new String[] {"DBClusterIdentifier", "c1"}),
+            Map.entry("Engine", new String[] {"Engine", "aurora-mysql"}),
+            Map.entry("DBInstanceIdentifier", new String[] {"DBInstanceIdentifier", "i1"}),
+            Map.entry("DBInstanceClass", new String[] {"DBInstanceClass", "db.r6g.large"}),
+            Map.entry("DBClusterParameterGroupName", new String[] {"DBClusterParameterGroupName", "g1"}),
+            Map.entry("DBParameterGroupName", new String[] {"DBParameterGroupName", "g1"}),
+            Map.entry("DBParameterGroupFamily", new String[] {"DBParameterGroupFamily", "aurora-mysql8.0"}),
+            Map.entry("Description", new String[] {"Description", "d"}),
+            Map.entry("SourceDBClusterIdentifier", new String[] {"SourceDBClusterIdentifier", "src"}),
+            Map.entry("DBClusterSnapshotIdentifier", new String[] {"DBClusterSnapshotIdentifier", "s1"}),
+            Map.entry("Parameters", new String[] {"Parameters.Parameter.1.ParameterName", "binlog_format",
+                    "Parameters.Parameter.1.ParameterValue", "ROW", "Parameters.Parameter.1.ApplyMethod",
+                    "pending-reboot"}));
+
+    private static Map<String, Object> model;
+
+    private final RdsService service = new RdsService(Timings.instant(), new RdsFakeDatabases(), Clock.systemUTC());
+    private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
+
+    @BeforeAll
+    static void load() throws Exception {
+        assumeTrue(Files.exists(MODEL), "botocore RDS model not installed (apt-get install python3-botocore)");
+        model = JSON.std.mapFrom(Files.readString(MODEL));
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static Map<String, Object> operation(String name) {
+        return map(map(model.get("operations")).get(name));
+    }
+
+    private static Map<String, Object> shape(String name) {
+        return map(map(model.get("shapes")).get(name));
+    }
+
+    private static String errorCode(String shapeName) {
+        Map<String, Object> error = map(shape(shapeName).get("error"));
+        return error != null && error.get("code") != null ? (String) error.get("code") : shapeName;
+    }
+
+    @Test
+    void everyImplementedOperationExistsInTheModel() {
+        assertThat(map(model.get("operations")).keySet()).containsAll(RdsService.OPERATIONS);
+        assertThat(map(model.get("metadata")).get("xmlNamespace")).isEqualTo(service.xmlNamespace());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyErrorCodeEmittedIsDeclaredByTheModel() throws Exception {
+        Set<String> declared = new HashSet<>(COMMON);
+        for (String op : RdsService.OPERATIONS) {
+            for (Object e : (List<Object>) operation(op).getOrDefault("errors", List.of())) {
+                declared.add(errorCode((String) map(e).get("shape")));
+            }
+        }
+        List<String> emitted = new ArrayList<>();
+        for (Field f : RdsErrors.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                f.setAccessible(true);
+                emitted.add((String) f.get(null));
+            }
+        }
+        assertThat(emitted).hasSizeGreaterThan(10);
+        assertThat(declared).containsAll(emitted);
+    }
+
+    @Test
+    void notFoundErrorsHaveTheModelsHttpStatus() {
+        Map<String, Integer> statusByCode = new HashMap<>();
+        for (String shapeName : map(model.get("shapes")).keySet()) {
+            Map<String, Object> error = map(shape(shapeName).get("error"));
+            if (error != null && error.get("httpStatusCode") != null) {
+                statusByCode.put(errorCode(shapeName), ((Number) error.get("httpStatusCode")).intValue());
+            }
+        }
+        List<AwsError> errors = List.of(
+                rds.fail("DescribeDBClusters", "DBClusterIdentifier", "none"),
+                rds.fail("DescribeDBInstances", "DBInstanceIdentifier", "none"),
+                rds.fail("DescribeDBClusterParameters", "DBClusterParameterGroupName", "none"),
+                rds.fail("DescribeDBClusterSnapshots", "DBClusterSnapshotIdentifier", "none"),
+                rds.fail("CreateDBCluster", "DBClusterIdentifier", "c", "Engine", "aurora-mysql",
+                        "MasterUsername", "admin", "MasterUserPassword", "Passw0rd!!", "DBClusterParameterGroupName",
+                        "none"),
+                rds.fail("CreateDBInstance", "DBInstanceIdentifier", "i", "DBInstanceClass", "db.r6g.large",
+                        "Engine", "aurora-mysql", "DBClusterIdentifier", "none"));
+        for (AwsError e : errors) {
+            assertThat(statusByCode).as(e.code()).containsEntry(e.code(), e.httpStatus());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyRequiredMemberIsEnforced() {
+        int checked = 0;
+        for (String op : RdsService.OPERATIONS) {
+            Map<String, Object> input = shape((String) map(operation(op).get("input")).get("shape"));
+            List<String> required = (List<String>) input.getOrDefault("required", List.of());
+            for (String omitted : required) {
+                List<String> params = new ArrayList<>();
+                for (String member : required) {
+                    if (!member.equals(omitted)) {
+                        assertThat(VALUES).as("a test value for " + member).containsKey(member);
+                        params.addAll(List.of(VALUES.get(member)));
+                    }
+                }
+                AwsError e = rds.fail(op, params.toArray(String[]::new));
+                assertThat(e).as(op + " without " + omitted).isNotNull();
+                assertThat(e.code()).as(op + " without " + omitted).isEqualTo("MissingParameter");
+                assertThat(e.getMessage()).contains(omitted);
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
+}
