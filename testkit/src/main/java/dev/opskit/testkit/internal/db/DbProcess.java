@@ -42,7 +42,7 @@ final class DbProcess implements DbServer {
     private volatile BinlogCoordinates clonedAt;
     private volatile DbSettings settings;
     private volatile int port;
-    private Process process;
+    private volatile Process process;
     private boolean initialized;
     private boolean destroyed;
 
@@ -311,9 +311,15 @@ final class DbProcess implements DbServer {
     }
 
     /** Kills the process without a clean shutdown; used when the JVM exits. */
-    synchronized void kill() {
-        if (process != null) {
-            process.destroyForcibly();
+    void kill() {
+        Process p = process; // no lock: a thread may hold it while waiting on this very process
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -264,6 +264,12 @@ public final class DbServers implements AutoCloseable {
         for (DbProcess s : all) {
             s.kill();
         }
+        // The data is of no use to a later run; a failed delete is cleaned up by the next DbServers.
+        try {
+            MariaDbBinaries.deleteTree(runDir);
+        } catch (IOException e) {
+            // nothing to report to at JVM exit
+        }
     }
 
     /** Kills the servers and deletes the data of runs whose owning JVM is gone (killed with SIGKILL). */
