@@ -282,7 +282,10 @@ public final class RdsService implements QueryService, AutoCloseable {
 
     /** Starts (or copies) the cluster's server while it is creating, then makes it available. */
     private void startCluster(Resources r, Cluster c, Duration delay) {
-        String name = r.account + "-" + r.region + "-" + c.id + "-" + serverNames.incrementAndGet();
+        // DbServers names: at most 63 of [A-Za-z0-9_.-]; the sequence keeps a re-created cluster's name unique.
+        String name = "rds-" + serverNames.incrementAndGet() + "-" + c.id;
+        name = name.substring(0, Math.min(63, name.length()));
+        String serverName = name;
         later(delay, () -> {
             DbSettings settings;
             DbServer source;
@@ -293,8 +296,8 @@ public final class RdsService implements QueryService, AutoCloseable {
             DbServer server;
             try {
                 server = source == null
-                        ? databases.start(name, settings, c.masterUsername, c.masterPassword.reveal())
-                        : databases.cloneOf(source, name, settings);
+                        ? databases.start(serverName, settings, c.masterUsername, c.masterPassword.reveal())
+                        : databases.cloneOf(source, serverName, settings);
             } catch (RuntimeException e) {
                 LOG.warn("Could not start the database server of DB cluster {}: {}", c.id, e.toString());
                 synchronized (this) {
