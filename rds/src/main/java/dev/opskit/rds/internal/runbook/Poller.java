@@ -24,7 +24,7 @@ public final class Poller {
         this.events = events;
     }
 
-    static Backoff proportional(Duration floor, Duration cap) {
+    public static Backoff proportional(Duration floor, Duration cap) {
         List<Duration> delays = new ArrayList<>();
         long elapsed = 0;
         long d = floor.toMillis();

@@ -128,7 +128,7 @@ public final class Steps {
         }
     }
 
-    static boolean isCloneOf(DBCluster candidate, DBCluster source) {
+    public static boolean isCloneOf(DBCluster candidate, DBCluster source) {
         if (Clusters.tag(candidate, Clusters.CLONE_OF_TAG).map(source.dbClusterIdentifier()::equals).orElse(false)) {
             return true;
         }

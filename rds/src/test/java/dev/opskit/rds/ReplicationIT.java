@@ -1,0 +1,81 @@
+package dev.opskit.rds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.Secret;
+import dev.opskit.core.event.OpsEvent;
+import dev.opskit.core.event.StepSucceeded;
+import dev.opskit.testkit.LocalAws;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.RepeatedTest;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+
+/** The full runbook on LocalAws with a concurrent writer, repeated with randomized timing. */
+class ReplicationIT {
+    static LocalAws aws;
+    static AwsContext ctx;
+    static RdsClient rds;
+
+    @BeforeAll
+    static void start() {
+        aws = LocalAws.start();
+        ctx = aws.context();
+        rds = ctx.client(RdsClient.class, RdsClient::builder);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+    }
+
+    @RepeatedTest(5)
+    void cloneAndReplicateUnderConcurrentWritesEndsIdentical(RepetitionInfo info) throws Exception {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        String version = info.getCurrentRepetition() % 2 == 0 ? "8.0.mysql_aurora.3.04.0" : "5.7.mysql_aurora.2.11.2";
+        String src = "orders-" + info.getCurrentRepetition();
+        Secret master = Secret.generate(16);
+        DBCluster source = ReplicationFixture.createSource(rds, src, version, master);
+        try (Connection c = ReplicationFixture.connect(source, master)) {
+            ReplicationFixture.seed(c, seed);
+        }
+        List<OpsEvent> events = new CopyOnWriteArrayList<>();
+        ReplicationHandle handle;
+        try (var writer = new ReplicationFixture.Workload(source, master, seed, rnd.nextInt(20))) {
+            Thread.sleep(rnd.nextInt(300));
+            handle = Replication.from(src, ctx).cloneTo(src + "-clone")
+                    .masterPassword(master)
+                    .binlogFormat(rnd.nextBoolean() ? BinlogFormat.ROW : BinlogFormat.MIXED)
+                    .listener(events::add)
+                    .deadline(Duration.ofMinutes(2))
+                    .start();
+            Thread.sleep(rnd.nextInt(500));
+            assertThat(writer.done()).as("writes during the run (seed %d)", seed).isPositive();
+        }
+        try (handle) {
+            handle.awaitCaughtUp(Duration.ofMinutes(1));
+            VerificationReport report = handle.verify();
+            assertThat(report.identical()).as("seed %d, %s: %s", seed, version, report.summary()).isTrue();
+            assertThat(report.tables()).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(report.sourceRows()).isPositive();
+        }
+        assertThat(events).filteredOn(e -> e instanceof StepSucceeded).extracting(OpsEvent::step)
+                .contains("binlog-parameter-group", "reboot-writer", "replication-user", "clone", "clone-writer",
+                        "start-position", "external-source", "start-replication");
+        assertThat(events).allSatisfy(e -> assertThat(master.appearsIn(e.message() + e.attributes())).isFalse());
+    }
+}
