@@ -5,6 +5,7 @@ import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,11 +13,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.internal.signer.CredentialScope;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4Properties;
+import software.amazon.awssdk.http.auth.aws.internal.signer.V4RequestSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
@@ -67,15 +72,9 @@ public final class SigV4Verifier {
                 ? AwsSessionCredentialsIdentity.create(key.accessKeyId(), key.secretAccessKey().reveal(), token)
                 : AwsCredentialsIdentity.create(key.accessKeyId(), key.secretAccessKey().reveal());
 
-        SignedRequest signed = signer.sign(r -> r
-                .identity(identity)
-                .request(toSdkRequest(request, auth))
-                .payload(ContentStreamProvider.fromByteArray(request.body()))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, auth.service())
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        String expected = signed.request().firstMatchingHeader("Authorization")
-                .map(AuthorizationHeader::parse).map(AuthorizationHeader::signature).orElse("");
+        String expected = auth.signedHeaders().contains("x-amz-content-sha256")
+                ? signWithHttpSigner(request, auth, identity, signedAt)
+                : signWithoutPayloadHeader(request, auth, identity, signedAt);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             throw new AwsError("SignatureDoesNotMatch", 403, true, SIGNATURE_MISMATCH);
@@ -95,6 +94,46 @@ public final class SigV4Verifier {
             throw invalidToken();
         }
         return new Caller(key, auth.region(), auth.service());
+    }
+
+    /** The SDK's public signer; it always signs {@code x-amz-content-sha256}, as SDK clients do. */
+    private String signWithHttpSigner(IncomingRequest request, AuthorizationHeader auth,
+            AwsCredentialsIdentity identity, Instant signedAt) {
+        SignedRequest signed = signer.sign(r -> r
+                .identity(identity)
+                .request(toSdkRequest(request, auth).build())
+                .payload(ContentStreamProvider.fromByteArray(request.body()))
+                .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, auth.service())
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
+        return signed.request().firstMatchingHeader("Authorization")
+                .map(AuthorizationHeader::parse).map(AuthorizationHeader::signature).orElse("");
+    }
+
+    /**
+     * Clients such as the AWS CLI leave {@code x-amz-content-sha256} out for most services, but
+     * the public signer would add it; so the same SDK request signer runs without that step, with
+     * the body's SHA-256 as the payload hash.
+     */
+    private static String signWithoutPayloadHeader(IncomingRequest request, AuthorizationHeader auth,
+            AwsCredentialsIdentity identity, Instant signedAt) {
+        V4Properties properties = V4Properties.builder()
+                .credentials(identity)
+                .credentialScope(new CredentialScope(auth.region(), auth.service(), signedAt))
+                .signingClock(Clock.fixed(signedAt, ZoneOffset.UTC))
+                .doubleUrlEncode(true)
+                .normalizePath(true)
+                .build();
+        return V4RequestSigner.create(properties, sha256Hex(request.body()))
+                .sign(toSdkRequest(request, auth)).getSignature();
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static AwsError invalidToken() {
@@ -130,7 +169,7 @@ public final class SigV4Verifier {
         }
     }
 
-    private static SdkHttpRequest toSdkRequest(IncomingRequest request, AuthorizationHeader auth) {
+    private static SdkHttpRequest.Builder toSdkRequest(IncomingRequest request, AuthorizationHeader auth) {
         String host = request.header("host");
         if (host == null) {
             host = "localhost";
@@ -152,6 +191,6 @@ public final class SigV4Verifier {
             List<String> values = request.headers().get(name);
             b.putHeader(name, values == null ? List.of() : new ArrayList<>(values));
         }
-        return b.build();
+        return b;
     }
 }

@@ -1,0 +1,77 @@
+package dev.opskit.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.ConflictException;
+import dev.opskit.core.ResourceNotFoundException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sts.StsClient;
+
+class LocalAwsIT {
+
+    @Test
+    void startsFastAnswersAndFreesItsPortAndDataDirOnClose() throws IOException {
+        long t0 = System.nanoTime();
+        LocalAws aws = LocalAws.start();
+        long startMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("LocalAws started in " + startMillis + " ms at " + aws.endpoint());
+        int port = aws.endpoint().getPort();
+        Path dataDir = aws.dataDir();
+        try (AwsContext ctx = aws.context()) {
+            assertThat(ctx.client(StsClient.class, StsClient::builder).getCallerIdentity().account())
+                    .isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
+            assertThat(ctx.region().id()).isEqualTo(LocalAws.DEFAULT_REGION);
+            assertThat(ctx.account()).hasValue(LocalAws.DEFAULT_ACCOUNT_ID);
+        }
+        assertThat(Files.isDirectory(dataDir)).isTrue();
+
+        aws.close();
+        aws.close();
+
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(s.getLocalPort()).isEqualTo(port);
+        }
+        assertThat(dataDir).doesNotExist();
+        assertThat(aws.toString()).contains("closed");
+    }
+
+    @Test
+    void givenDataDirAndPortAreUsedAndTheDirIsKept(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = tmp.resolve("data");
+        try (LocalAws aws = LocalAws.builder().port(port).dataDir(dir).timings(Timings.instant()).start()) {
+            assertThat(aws.endpoint().toString()).isEqualTo("http://127.0.0.1:" + port);
+            assertThat(aws.timings()).isEqualTo(Timings.instant());
+            assertThat(aws.dataDir()).isEqualTo(dir);
+
+            assertThatThrownBy(() -> LocalAws.builder().port(port).start())
+                    .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("choose another port");
+        }
+        assertThat(dir).isDirectory();
+    }
+
+    @Test
+    void accountsAreLookedUpByIdAndSecretsStayHidden() {
+        try (LocalAws aws = LocalAws.start()) {
+            LocalAccount created = aws.createAccount("123456789012");
+
+            assertThat(aws.account("123456789012")).isEqualTo(created);
+            assertThat(created.toString()).contains("123456789012", created.accessKeyId())
+                    .doesNotContain(created.secretAccessKey().reveal());
+            assertThatThrownBy(() -> aws.createAccount("123456789012")).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("already exists");
+            assertThatThrownBy(() -> aws.account("000000000042")).isInstanceOf(ResourceNotFoundException.class)
+                    .hasMessageContaining("createAccount");
+            assertThat(created.roleArn("ops")).isEqualTo("arn:aws:iam::123456789012:role/ops");
+        }
+    }
+}
