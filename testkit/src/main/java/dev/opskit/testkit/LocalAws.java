@@ -11,6 +11,7 @@ import dev.opskit.testkit.internal.server.FaultEngine;
 import dev.opskit.testkit.internal.server.Main;
 import dev.opskit.testkit.internal.server.ServiceRegistry;
 import dev.opskit.testkit.internal.server.SigV4Verifier;
+import dev.opskit.testkit.internal.ssm.SsmService;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import dev.opskit.testkit.internal.sts.StsService;
@@ -60,6 +61,8 @@ public final class LocalAws implements AutoCloseable {
     private final Timings timings;
     private final Path dataDir;
     private final RdsService rds;
+    private final SsmService ssm;
+    private final LocalInstances instances;
     private final Deque<AutoCloseable> closeables;
     private final LocalAccount defaultAccount;
     private volatile boolean closed;
@@ -82,6 +85,11 @@ public final class LocalAws implements AutoCloseable {
             this.rds = new RdsService(timings, dbServers, clock);
             closeables.push(rds);
             services.register(rds);
+            this.ssm = new SsmService(clock, dataDir);
+            closeables.push(ssm);
+            services.register(ssm);
+            this.instances = new LocalInstances(ssm, defaultAccount);
+            instances.register();
             FaultEngine engine = new FaultEngine();
             this.faults = new Faults(engine);
             this.server = AwsHttpServer.start(b.port, services,
@@ -136,7 +144,7 @@ public final class LocalAws implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return rds.awaitIdle(timeout);
+        return rds.awaitIdle(timeout) && ssm.awaitIdle(timeout);
     }
 
     /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */
@@ -211,6 +219,16 @@ public final class LocalAws implements AutoCloseable {
                 .maxAttempts(CONTEXT_MAX_ATTEMPTS)
                 .account(account.id())
                 .build();
+    }
+
+    /**
+     * The local SSM managed instances that maintenance windows run commands on; one exists in the
+     * default account and region from the start.
+     *
+     * @return the instances of this LocalAws
+     */
+    public LocalInstances instances() {
+        return instances;
     }
 
     /** @return the fault injection of this LocalAws */

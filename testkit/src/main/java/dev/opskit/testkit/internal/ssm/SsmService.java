@@ -1,0 +1,1018 @@
+package dev.opskit.testkit.internal.ssm;
+
+import dev.opskit.core.InvalidInputException;
+import dev.opskit.core.schedule.ScheduleExpression;
+import dev.opskit.testkit.internal.protocol.AwsError;
+import dev.opskit.testkit.internal.protocol.JsonRequest;
+import dev.opskit.testkit.internal.protocol.JsonService;
+import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
+import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
+import dev.opskit.testkit.internal.ssm.SsmModel.Invocation;
+import dev.opskit.testkit.internal.ssm.SsmModel.Scope;
+import dev.opskit.testkit.internal.ssm.SsmModel.Target;
+import dev.opskit.testkit.internal.ssm.SsmModel.Task;
+import dev.opskit.testkit.internal.ssm.SsmModel.TaskExecution;
+import dev.opskit.testkit.internal.ssm.SsmModel.Window;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SSM maintenance windows of LocalAws over awsJson1_1: windows, targets, tasks, executions and
+ * their task invocations, plus the managed-instance and Run Command calls needed to see what ran.
+ * Windows fire on their schedule as read from the LocalAws clock, which a poller checks every
+ * {@value #TICK_MILLIS} ms, so a test's virtual clock makes a five-minute rate fire as soon as it
+ * is advanced. A fire that a clock jump skipped over is not replayed: the next fire is computed
+ * from the current time, as when SSM misses a window during an outage.
+ *
+ * <p>State is guarded by this object's monitor; executions run on their own daemon threads and
+ * take the monitor only to record progress.
+ */
+public final class SsmService implements JsonService, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SsmService.class);
+    static final long TICK_MILLIS = 20;
+    /** SSM's default quotas. */
+    static final int MAX_WINDOWS = 50;
+    static final int MAX_TARGETS = 100;
+    static final int MAX_TASKS = 20;
+
+    /** The operations handled, as named in the SSM model. */
+    public static final Set<String> OPERATIONS = Set.of("CreateMaintenanceWindow", "GetMaintenanceWindow",
+            "UpdateMaintenanceWindow", "DeleteMaintenanceWindow", "DescribeMaintenanceWindows",
+            "RegisterTargetWithMaintenanceWindow", "DeregisterTargetFromMaintenanceWindow",
+            "DescribeMaintenanceWindowTargets", "UpdateMaintenanceWindowTarget",
+            "RegisterTaskWithMaintenanceWindow", "DeregisterTaskFromMaintenanceWindow",
+            "DescribeMaintenanceWindowTasks", "GetMaintenanceWindowTask", "UpdateMaintenanceWindowTask",
+            "DescribeMaintenanceWindowExecutions", "GetMaintenanceWindowExecution",
+            "DescribeMaintenanceWindowExecutionTasks", "GetMaintenanceWindowExecutionTask",
+            "DescribeMaintenanceWindowExecutionTaskInvocations", "GetMaintenanceWindowExecutionTaskInvocation",
+            "DescribeInstanceInformation", "GetCommandInvocation");
+
+    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_\\-.]{3,128}$");
+    private static final Pattern WINDOW_ID = Pattern.compile("^mw-[0-9a-f]{17}$");
+    private static final Pattern INSTANCE_ID = Pattern.compile("^(i-[0-9a-f]{8}|i-[0-9a-f]{17}|mi-[0-9a-f]{17})$");
+    private static final Pattern MAX_CONCURRENCY = Pattern.compile("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
+    private static final Pattern MAX_ERRORS = Pattern.compile("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
+    private static final Set<String> TASK_TYPES = Set.of("RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA");
+    private static final DateTimeFormatter NEXT_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mmXXX");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+    private final Path sandboxRoot;
+    private final Map<String, Scope> scopes = new LinkedHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService runners;
+    private final CommandRunner commands;
+    private long taskOrder;
+    private volatile boolean closed;
+
+    /**
+     * @param clock the LocalAws clock windows fire on
+     * @param dataDir the LocalAws data directory; instance sandboxes go in a run directory below
+     *     it, deleted on close
+     */
+    public SsmService(Clock clock, Path dataDir) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        try {
+            Files.createDirectories(dataDir);
+            this.sandboxRoot = Files.createTempDirectory(dataDir, "ssm-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the SSM instance directory under " + dataDir, e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-ssm-scheduler"));
+        this.runners = Executors.newCachedThreadPool(r -> daemon(r, "local-ssm-execution-" + n.incrementAndGet()));
+        this.commands = new CommandRunner(clock);
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public String signingName() {
+        return "ssm";
+    }
+
+    @Override
+    public String targetPrefix() {
+        return "AmazonSSM";
+    }
+
+    /**
+     * Registers a local managed instance: an {@code i-} id with its own sandbox directory, where
+     * Run Command runs its commands.
+     *
+     * @param accountId the account it belongs to
+     * @param region its region
+     * @param tags its tags, for {@code tag:<key>} targets
+     * @return the instance id and its sandbox directory
+     */
+    public synchronized Map.Entry<String, Path> registerInstance(String accountId, String region,
+            Map<String, String> tags) {
+        byte[] b = new byte[9];
+        RANDOM.nextBytes(b);
+        String id = "i-" + HexFormat.of().formatHex(b).substring(0, 17);
+        Path sandbox = sandboxRoot.resolve(id);
+        try {
+            Files.createDirectories(sandbox);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the sandbox of " + id + " at " + sandbox, e);
+        }
+        scope(accountId, region).instances.put(id, new Instance(id, sandbox, tags, clock.instant()));
+        return Map.entry(id, sandbox);
+    }
+
+    /**
+     * @return the instances of an account in a region: id to sandbox directory
+     */
+    public synchronized Map<String, Path> instances(String accountId, String region) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        scope(accountId, region).instances.values().forEach(i -> out.put(i.id, i.sandbox));
+        return out;
+    }
+
+    @Override
+    public Object handle(JsonRequest r) {
+        if (closed) {
+            throw new AwsError("InternalServerError", 500, false, "LocalAws SSM is shut down");
+        }
+        synchronized (this) {
+            Scope s = scope(r.accountId(), r.region());
+            return switch (r.operation()) {
+                case "CreateMaintenanceWindow" -> createWindow(s, r);
+                case "GetMaintenanceWindow" -> windowView(window(s, r), true);
+                case "UpdateMaintenanceWindow" -> updateWindow(s, r);
+                case "DeleteMaintenanceWindow" -> {
+                    Window w = window(s, r);
+                    s.windows.remove(w.id);
+                    yield Map.of("WindowId", w.id);
+                }
+                case "DescribeMaintenanceWindows" -> describeWindows(s, r);
+                case "RegisterTargetWithMaintenanceWindow" -> registerTarget(s, r);
+                case "DeregisterTargetFromMaintenanceWindow" -> deregisterTarget(s, r);
+                case "DescribeMaintenanceWindowTargets" -> {
+                    Window w = window(s, r);
+                    yield page(r, "Targets", w.targets.values().stream().map(t -> targetView(w, t)).toList(), 10, 100);
+                }
+                case "UpdateMaintenanceWindowTarget" -> updateTarget(s, r);
+                case "RegisterTaskWithMaintenanceWindow" -> registerTask(s, r);
+                case "DeregisterTaskFromMaintenanceWindow" -> {
+                    Window w = window(s, r);
+                    Task t = task(w, r.require("WindowTaskId"));
+                    w.tasks.remove(t.id);
+                    yield Map.of("WindowId", w.id, "WindowTaskId", t.id);
+                }
+                case "DescribeMaintenanceWindowTasks" -> {
+                    Window w = window(s, r);
+                    yield page(r, "Tasks", w.tasks.values().stream().map(t -> taskView(w, t, false)).toList(), 10, 100);
+                }
+                case "GetMaintenanceWindowTask" -> {
+                    Window w = window(s, r);
+                    yield taskView(w, task(w, r.require("WindowTaskId")), true);
+                }
+                case "UpdateMaintenanceWindowTask" -> updateTask(s, r);
+                case "DescribeMaintenanceWindowExecutions" -> {
+                    Window w = window(s, r);
+                    List<Object> list = new ArrayList<>();
+                    // Newest first, as SSM lists them.
+                    for (int i = w.executions.size() - 1; i >= 0; i--) {
+                        list.add(executionView(w.executions.get(i), false));
+                    }
+                    yield page(r, "WindowExecutions", list, 10, 100);
+                }
+                case "GetMaintenanceWindowExecution" -> executionView(execution(s, r.require("WindowExecutionId")), true);
+                case "DescribeMaintenanceWindowExecutionTasks" -> {
+                    Execution e = execution(s, r.require("WindowExecutionId"));
+                    yield page(r, "WindowExecutionTaskIdentities",
+                            e.tasks.stream().map(t -> taskExecutionView(t, false)).toList(), 10, 100);
+                }
+                case "GetMaintenanceWindowExecutionTask" -> {
+                    Execution e = execution(s, r.require("WindowExecutionId"));
+                    yield taskExecutionView(taskExecution(e, r.require("TaskId")), true);
+                }
+                case "DescribeMaintenanceWindowExecutionTaskInvocations" -> {
+                    Execution e = execution(s, r.require("WindowExecutionId"));
+                    TaskExecution t = taskExecution(e, r.require("TaskId"));
+                    yield page(r, "WindowExecutionTaskInvocationIdentities",
+                            t.invocations.stream().map(this::invocationView).toList(), 10, 100);
+                }
+                case "GetMaintenanceWindowExecutionTaskInvocation" -> {
+                    Execution e = execution(s, r.require("WindowExecutionId"));
+                    TaskExecution t = taskExecution(e, r.require("TaskId"));
+                    String id = r.require("InvocationId");
+                    Invocation inv = t.invocations.stream().filter(i -> i.id.equals(id)).findFirst()
+                            .orElseThrow(() -> doesNotExist("Invocation " + id + " does not exist"));
+                    Map<String, Object> v = invocationView(inv);
+                    v.put("TaskExecutionId", t.id);
+                    yield v;
+                }
+                case "DescribeInstanceInformation" -> page(r, "InstanceInformationList",
+                        s.instances.values().stream().map(this::instanceView).toList(), 10, 50);
+                case "GetCommandInvocation" -> commands.view(s, r.require("CommandId"), r.require("InstanceId"));
+                default -> throw AwsError.badRequest("UnknownOperationException",
+                        "LocalAws SSM does not implement " + r.operation() + "; it handles " + OPERATIONS);
+            };
+        }
+    }
+
+    // ---------------------------------------------------------------- windows
+
+    private Object createWindow(Scope s, JsonRequest r) {
+        String name = validName(r.require("Name"), "name");
+        String token = r.string("ClientToken");
+        if (token != null && s.tokens.containsKey(token)) {
+            return Map.of("WindowId", replay(s, token, r));
+        }
+        if (s.windows.size() >= MAX_WINDOWS) {
+            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window limit exceeded: "
+                    + "an account may have " + MAX_WINDOWS + " maintenance windows per region; delete unused ones");
+        }
+        Object allow = r.body().get("AllowUnassociatedTargets");
+        if (!(allow instanceof Boolean)) {
+            throw validation("Value null at 'allowUnassociatedTargets' failed to satisfy constraint: Member must not be null");
+        }
+        Window w = new Window(newWindowId(), s);
+        w.name = name;
+        w.description = r.string("Description");
+        w.allowUnassociatedTargets = (Boolean) allow;
+        Instant now = clock.instant();
+        w.created = now;
+        w.modified = now;
+        applySchedule(w, r.require("Schedule"), r.string("ScheduleTimezone"), intOrNull(r, "ScheduleOffset"),
+                intRequired(r, "Duration"), intRequired(r, "Cutoff"), r.string("StartDate"), r.string("EndDate"));
+        s.windows.put(w.id, w);
+        if (token != null) {
+            s.tokens.put(token, Map.entry(w.id, withoutToken(r.body())));
+        }
+        return Map.of("WindowId", w.id);
+    }
+
+    private Object updateWindow(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
+        String name = r.string("Name") != null ? validName(r.string("Name"), "name") : w.name;
+        Integer offset = r.body().containsKey("ScheduleOffset") ? intOrNull(r, "ScheduleOffset") : replace ? null : w.offset;
+        applySchedule(w,
+                orElse(r.string("Schedule"), w.scheduleText),
+                r.body().containsKey("ScheduleTimezone") || replace ? r.string("ScheduleTimezone") : w.timezone,
+                offset,
+                r.number("Duration") != null ? intRequired(r, "Duration") : w.duration,
+                r.number("Cutoff") != null ? intRequired(r, "Cutoff") : w.cutoff,
+                r.body().containsKey("StartDate") || replace ? r.string("StartDate") : w.startDate,
+                r.body().containsKey("EndDate") || replace ? r.string("EndDate") : w.endDate);
+        w.name = name;
+        if (r.body().containsKey("Description") || replace) {
+            w.description = r.string("Description");
+        }
+        if (r.body().get("AllowUnassociatedTargets") instanceof Boolean b) {
+            w.allowUnassociatedTargets = b;
+        }
+        if (r.body().get("Enabled") instanceof Boolean b) {
+            w.enabled = b;
+        }
+        w.modified = clock.instant();
+        return windowView(w, true);
+    }
+
+    /** Validates every schedule member together, then applies them and computes the next fire. */
+    private void applySchedule(Window w, String schedule, String timezone, Integer offset, int duration, int cutoff,
+            String startDate, String endDate) {
+        ScheduleExpression expression;
+        try {
+            expression = ScheduleExpression.parse(schedule);
+        } catch (InvalidInputException e) {
+            throw validation("Invalid schedule expression '" + schedule + "': " + e.getMessage());
+        }
+        ZoneId zone = ZoneOffset.UTC;
+        if (timezone != null) {
+            try {
+                zone = ZoneId.of(timezone);
+            } catch (DateTimeException e) {
+                throw validation("Invalid schedule timezone '" + timezone + "': use an IANA id such as Etc/UTC or America/Los_Angeles");
+            }
+        }
+        if (duration < 1 || duration > 24) {
+            throw validation("Value '" + duration + "' at 'duration' failed to satisfy constraint: Member must have value "
+                    + "less than or equal to 24 and greater than or equal to 1");
+        }
+        if (cutoff < 0 || cutoff > 23) {
+            throw validation("Value '" + cutoff + "' at 'cutoff' failed to satisfy constraint: Member must have value "
+                    + "less than or equal to 23 and greater than or equal to 0");
+        }
+        if (cutoff >= duration) {
+            throw validation("The cutoff (" + cutoff + " hours) must be less than the duration (" + duration + " hours)");
+        }
+        if (offset != null) {
+            if (offset < 1 || offset > 6) {
+                throw validation("Value '" + offset + "' at 'scheduleOffset' failed to satisfy constraint: Member must "
+                        + "have value less than or equal to 6 and greater than or equal to 1");
+            }
+            if (!(expression instanceof ScheduleExpression.Cron)) {
+                throw validation("A schedule offset can only be used with a cron expression, not " + schedule);
+            }
+        }
+        Instant start = date(startDate, "StartDate");
+        Instant end = date(endDate, "EndDate");
+        Instant now = clock.instant();
+        if (end != null && !end.isAfter(now)) {
+            throw validation("The end date " + endDate + " must be in the future");
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw validation("The end date " + endDate + " must be after the start date " + startDate);
+        }
+        boolean changed = !Objects.equals(w.scheduleText, schedule) || !Objects.equals(w.startDate, startDate)
+                || !Objects.equals(w.timezone, timezone) || !Objects.equals(w.offset, offset);
+        w.scheduleText = schedule;
+        w.schedule = expression;
+        w.timezone = timezone;
+        w.zone = zone;
+        w.offset = offset;
+        w.duration = duration;
+        w.cutoff = cutoff;
+        w.startDate = startDate;
+        w.endDate = endDate;
+        w.start = start;
+        w.end = end;
+        if (changed || w.anchor == null) {
+            w.anchor = start != null ? start : now;
+            w.next = nextFire(w, now);
+        } else {
+            w.next = w.next == null ? null : (end != null && w.next.isAfter(end) ? null : w.next);
+        }
+    }
+
+    private static Instant nextFire(Window w, Instant after) {
+        Instant from = after;
+        if (w.start != null && from.isBefore(w.start)) {
+            from = w.start.minusNanos(1);
+        }
+        Instant next;
+        if (w.offset != null) {
+            Duration shift = Duration.ofDays(w.offset);
+            next = w.schedule.nextAfter(from.minus(shift), w.zone, w.anchor).map(i -> i.plus(shift)).orElse(null);
+        } else if (w.schedule instanceof ScheduleExpression.Rate) {
+            // A rate fires one period after its anchor, not at it.
+            next = w.schedule.nextAfter(from.isBefore(w.anchor) ? w.anchor : from, w.zone, w.anchor).orElse(null);
+        } else {
+            next = w.schedule.nextAfter(from, w.zone, w.anchor).orElse(null);
+        }
+        if (next != null && w.end != null && next.isAfter(w.end)) {
+            return null;
+        }
+        return next;
+    }
+
+    private Object describeWindows(Scope s, JsonRequest r) {
+        List<Object> out = new ArrayList<>();
+        for (Window w : s.windows.values()) {
+            if (filtersMatch(r, w)) {
+                out.add(windowView(w, false));
+            }
+        }
+        return page(r, "WindowIdentities", out, 10, 100);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean filtersMatch(JsonRequest r, Window w) {
+        for (Object f : r.list("Filters")) {
+            Map<String, Object> filter = (Map<String, Object>) f;
+            String key = String.valueOf(filter.get("Key"));
+            List<Object> values = (List<Object>) filter.getOrDefault("Values", List.of());
+            boolean ok = switch (key) {
+                case "Name" -> values.contains(w.name);
+                case "Enabled" -> values.contains(Boolean.toString(w.enabled));
+                default -> throw validation("Unsupported filter key '" + key + "' for DescribeMaintenanceWindows: use Name or Enabled");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<String, Object> windowView(Window w, boolean full) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowId", w.id);
+        m.put("Name", w.name);
+        putIf(m, "Description", w.description);
+        if (full) {
+            putIf(m, "StartDate", w.startDate);
+            putIf(m, "EndDate", w.endDate);
+        }
+        m.put("Schedule", w.scheduleText);
+        putIf(m, "ScheduleTimezone", w.timezone);
+        putIf(m, "ScheduleOffset", w.offset);
+        if (w.next != null && w.enabled) {
+            m.put("NextExecutionTime", NEXT_FORMAT.format(w.next.atZone(w.zone)));
+        }
+        m.put("Duration", w.duration);
+        m.put("Cutoff", w.cutoff);
+        if (full) {
+            m.put("AllowUnassociatedTargets", w.allowUnassociatedTargets);
+        }
+        m.put("Enabled", w.enabled);
+        if (!full) {
+            putIf(m, "StartDate", w.startDate);
+            putIf(m, "EndDate", w.endDate);
+        } else {
+            m.put("CreatedDate", epoch(w.created));
+            m.put("ModifiedDate", epoch(w.modified));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- targets
+
+    private Object registerTarget(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        String token = r.string("ClientToken");
+        if (token != null && s.tokens.containsKey(token)) {
+            return Map.of("WindowTargetId", replay(s, token, r));
+        }
+        String type = r.require("ResourceType");
+        if (!type.equals("INSTANCE") && !type.equals("RESOURCE_GROUP")) {
+            throw validation("Value '" + type + "' at 'resourceType' failed to satisfy constraint: Member must satisfy "
+                    + "enum value set: [INSTANCE, RESOURCE_GROUP]");
+        }
+        if (w.targets.size() >= MAX_TARGETS) {
+            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window " + w.id
+                    + " already has " + MAX_TARGETS + " targets, the most a window may have");
+        }
+        Target t = new Target(UUID.randomUUID().toString());
+        t.resourceType = type;
+        t.targets = targets(r, true, Set.of("InstanceIds"), true);
+        t.ownerInformation = r.string("OwnerInformation");
+        t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+        t.description = r.string("Description");
+        w.targets.put(t.id, t);
+        if (token != null) {
+            s.tokens.put(token, Map.entry(t.id, withoutToken(r.body())));
+        }
+        return Map.of("WindowTargetId", t.id);
+    }
+
+    private Object deregisterTarget(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        Target t = target(w, r.require("WindowTargetId"));
+        boolean safe = Boolean.TRUE.equals(r.body().get("Safe"));
+        if (safe) {
+            for (Task task : w.tasks.values()) {
+                if (refersTo(task, t.id)) {
+                    throw new AwsError("TargetInUseException", 400, true, "Target " + t.id
+                            + " is referenced by task " + task.id + "; deregister the task first or call without Safe");
+                }
+            }
+        }
+        w.targets.remove(t.id);
+        return Map.of("WindowId", w.id, "WindowTargetId", t.id);
+    }
+
+    private Object updateTarget(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        Target t = target(w, r.require("WindowTargetId"));
+        boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
+        if (r.body().containsKey("Targets")) {
+            t.targets = targets(r, true, Set.of("InstanceIds"), true);
+        }
+        if (r.body().containsKey("Name") || replace) {
+            t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+        }
+        if (r.body().containsKey("Description") || replace) {
+            t.description = r.string("Description");
+        }
+        if (r.body().containsKey("OwnerInformation") || replace) {
+            t.ownerInformation = r.string("OwnerInformation");
+        }
+        Map<String, Object> v = targetView(w, t);
+        v.remove("ResourceType");
+        return v;
+    }
+
+    private Map<String, Object> targetView(Window w, Target t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowId", w.id);
+        m.put("WindowTargetId", t.id);
+        m.put("ResourceType", t.resourceType);
+        m.put("Targets", t.targets);
+        putIf(m, "OwnerInformation", t.ownerInformation);
+        putIf(m, "Name", t.name);
+        putIf(m, "Description", t.description);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    private Object registerTask(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        String token = r.string("ClientToken");
+        if (token != null && s.tokens.containsKey(token)) {
+            return Map.of("WindowTaskId", replay(s, token, r));
+        }
+        if (w.tasks.size() >= MAX_TASKS) {
+            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window " + w.id
+                    + " already has " + MAX_TASKS + " tasks, the most a window may have");
+        }
+        Task t = new Task(UUID.randomUUID().toString());
+        t.arn = r.require("TaskArn");
+        t.type = r.require("TaskType");
+        if (!TASK_TYPES.contains(t.type)) {
+            throw validation("Value '" + t.type + "' at 'taskType' failed to satisfy constraint: Member must satisfy "
+                    + "enum value set: [RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]");
+        }
+        applyTask(w, t, r, false);
+        t.order = taskOrder++;
+        w.tasks.put(t.id, t);
+        if (token != null) {
+            s.tokens.put(token, Map.entry(t.id, withoutToken(r.body())));
+        }
+        return Map.of("WindowTaskId", t.id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void applyTask(Window w, Task t, JsonRequest r, boolean update) {
+        boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
+        if (!update || r.body().containsKey("Targets") || replace) {
+            List<Map<String, Object>> targets = targets(r, false, Set.of("WindowTargetIds", "InstanceIds"), false);
+            for (Map<String, Object> target : targets) {
+                if ("WindowTargetIds".equals(target.get("Key"))) {
+                    for (Object id : (List<Object>) target.get("Values")) {
+                        if (!w.targets.containsKey(String.valueOf(id))) {
+                            throw doesNotExist("Maintenance window target " + id + " does not exist in " + w.id);
+                        }
+                    }
+                }
+            }
+            if (targets.isEmpty() && t.type.equals("RUN_COMMAND") && r.body().containsKey("MaxConcurrency")) {
+                throw validation("A task with MaxConcurrency or MaxErrors needs Targets");
+            }
+            t.targets = targets;
+        }
+        if (r.body().containsKey("TaskArn")) {
+            t.arn = r.require("TaskArn");
+        }
+        if (!update || r.body().containsKey("TaskInvocationParameters") || replace) {
+            Object p = r.body().get("TaskInvocationParameters");
+            t.invocationParameters = p instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+        }
+        if (!update || r.body().containsKey("TaskParameters") || replace) {
+            Object p = r.body().get("TaskParameters");
+            t.taskParameters = p instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+        }
+        if (!update || r.body().containsKey("Priority") || replace) {
+            Long p = r.number("Priority");
+            if (p != null && p < 0) {
+                throw validation("Value '" + p + "' at 'priority' failed to satisfy constraint: Member must have value "
+                        + "greater than or equal to 0");
+            }
+            t.priority = p == null ? 1 : p.intValue();
+        }
+        if (!update || r.body().containsKey("MaxConcurrency") || replace) {
+            t.maxConcurrency = matching(r.string("MaxConcurrency"), MAX_CONCURRENCY, "maxConcurrency");
+        }
+        if (!update || r.body().containsKey("MaxErrors") || replace) {
+            t.maxErrors = matching(r.string("MaxErrors"), MAX_ERRORS, "maxErrors");
+        }
+        if (!update || r.body().containsKey("Name") || replace) {
+            t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+        }
+        if (!update || r.body().containsKey("Description") || replace) {
+            t.description = r.string("Description");
+        }
+        if (!update || r.body().containsKey("ServiceRoleArn") || replace) {
+            t.serviceRoleArn = r.string("ServiceRoleArn");
+        }
+        if (!update || r.body().containsKey("CutoffBehavior") || replace) {
+            t.cutoffBehavior = orElse(r.string("CutoffBehavior"), "CONTINUE_TASK");
+        }
+    }
+
+    private Object updateTask(Scope s, JsonRequest r) {
+        Window w = window(s, r);
+        Task t = task(w, r.require("WindowTaskId"));
+        applyTask(w, t, r, true);
+        Map<String, Object> v = taskView(w, t, true);
+        v.remove("TaskType");
+        return v;
+    }
+
+    private static boolean refersTo(Task task, String targetId) {
+        return task.targets.stream().anyMatch(t -> "WindowTargetIds".equals(t.get("Key"))
+                && ((List<?>) t.get("Values")).contains(targetId));
+    }
+
+    private Map<String, Object> taskView(Window w, Task t, boolean full) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowId", w.id);
+        m.put("WindowTaskId", t.id);
+        m.put("TaskArn", t.arn);
+        m.put(full ? "TaskType" : "Type", t.type);
+        m.put("Targets", t.targets);
+        putIf(m, "TaskParameters", t.taskParameters);
+        if (full) {
+            putIf(m, "TaskInvocationParameters", t.invocationParameters);
+        }
+        m.put("Priority", t.priority);
+        putIf(m, "ServiceRoleArn", t.serviceRoleArn);
+        putIf(m, "MaxConcurrency", t.maxConcurrency);
+        putIf(m, "MaxErrors", t.maxErrors);
+        putIf(m, "Name", t.name);
+        putIf(m, "Description", t.description);
+        putIf(m, "CutoffBehavior", t.cutoffBehavior);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- executions
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        List<Map.Entry<Window, Execution>> due = new ArrayList<>();
+        try {
+            synchronized (this) {
+                Instant now = clock.instant();
+                for (Scope s : scopes.values()) {
+                    for (Window w : s.windows.values()) {
+                        if (w.next == null || w.next.isAfter(now)) {
+                            continue;
+                        }
+                        Instant fired = w.next;
+                        w.next = w.schedule.oneTime() ? null : nextFire(w, now);
+                        if (!w.enabled) {
+                            continue;
+                        }
+                        Execution e = new Execution(UUID.randomUUID().toString(), w.id);
+                        e.startTime = now;
+                        boolean running = w.executions.stream().anyMatch(x -> x.status.equals("IN_PROGRESS")
+                                || x.status.equals("PENDING"));
+                        w.executions.add(e);
+                        if (running) {
+                            e.status = "SKIPPED_OVERLAPPING";
+                            e.statusDetails = "The previous execution of this maintenance window is still in progress.";
+                            e.endTime = now;
+                        } else {
+                            e.status = "PENDING";
+                            due.add(Map.entry(w, e));
+                        }
+                        LOG.debug("maintenance window {} fired for {} at {}", w.id, fired, now);
+                    }
+                }
+            }
+            for (Map.Entry<Window, Execution> d : due) {
+                runners.execute(() -> new ExecutionRun(this, d.getKey(), d.getValue(), commands, clock).run());
+            }
+        } catch (RuntimeException e) {
+            // The scheduler must keep ticking whatever one window does.
+            LOG.warn("LocalAws SSM scheduler tick failed", e);
+        }
+    }
+
+    private Map<String, Object> executionView(Execution e, boolean full) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowExecutionId", e.id);
+        if (full) {
+            m.put("TaskIds", e.tasks.stream().map(t -> t.id).toList());
+        } else {
+            m.put("WindowId", e.windowId);
+        }
+        m.put("Status", e.status);
+        putIf(m, "StatusDetails", e.statusDetails);
+        putIf(m, "StartTime", epoch(e.startTime));
+        putIf(m, "EndTime", epoch(e.endTime));
+        return m;
+    }
+
+    private Map<String, Object> taskExecutionView(TaskExecution t, boolean full) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowExecutionId", t.execution.id);
+        m.put("TaskExecutionId", t.id);
+        m.put("TaskArn", t.taskArn);
+        if (full) {
+            putIf(m, "ServiceRole", t.serviceRoleArn);
+            m.put("Type", t.taskType);
+            putIf(m, "TaskParameters", t.taskParameters == null ? null : List.of(t.taskParameters));
+            m.put("Priority", t.priority);
+            putIf(m, "MaxConcurrency", t.maxConcurrency);
+            putIf(m, "MaxErrors", t.maxErrors);
+        } else {
+            m.put("TaskType", t.taskType);
+        }
+        m.put("Status", t.status);
+        putIf(m, "StatusDetails", t.statusDetails);
+        putIf(m, "StartTime", epoch(t.startTime));
+        putIf(m, "EndTime", epoch(t.endTime));
+        return m;
+    }
+
+    private Map<String, Object> invocationView(Invocation i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("WindowExecutionId", i.task.execution.id);
+        m.put("TaskExecutionId", i.task.id);
+        m.put("InvocationId", i.id);
+        putIf(m, "ExecutionId", i.executionId);
+        m.put("TaskType", i.task.taskType);
+        putIf(m, "Parameters", i.parameters);
+        m.put("Status", i.status);
+        putIf(m, "StatusDetails", i.statusDetails);
+        putIf(m, "StartTime", epoch(i.startTime));
+        putIf(m, "EndTime", epoch(i.endTime));
+        putIf(m, "OwnerInformation", i.ownerInformation);
+        putIf(m, "WindowTargetId", i.windowTargetId);
+        return m;
+    }
+
+    private Map<String, Object> instanceView(Instance i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("InstanceId", i.id);
+        m.put("PingStatus", "Online");
+        m.put("LastPingDateTime", epoch(clock.instant()));
+        m.put("AgentVersion", "3.3.0.0");
+        m.put("IsLatestVersion", true);
+        m.put("PlatformType", "Linux");
+        m.put("PlatformName", "LocalAws sandbox");
+        m.put("PlatformVersion", System.getProperty("os.version", ""));
+        m.put("RegistrationDate", epoch(i.registered));
+        m.put("ResourceType", "EC2Instance");
+        m.put("ComputerName", i.id + ".localaws");
+        m.put("IPAddress", "127.0.0.1");
+        return m;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    synchronized Scope scope(String accountId, String region) {
+        return scopes.computeIfAbsent(accountId + "/" + region, k -> new Scope(accountId, region));
+    }
+
+    private static Window window(Scope s, JsonRequest r) {
+        String id = r.require("WindowId");
+        if (!WINDOW_ID.matcher(id).matches()) {
+            throw validation("Value '" + id + "' at 'windowId' failed to satisfy constraint: Member must satisfy "
+                    + "regular expression pattern: ^mw-[0-9a-f]{17}$");
+        }
+        Window w = s.windows.get(id);
+        if (w == null) {
+            throw doesNotExist("Maintenance window " + id + " does not exist");
+        }
+        return w;
+    }
+
+    private static Target target(Window w, String id) {
+        Target t = w.targets.get(id);
+        if (t == null) {
+            throw doesNotExist("Maintenance window target " + id + " does not exist in " + w.id);
+        }
+        return t;
+    }
+
+    private static Task task(Window w, String id) {
+        Task t = w.tasks.get(id);
+        if (t == null) {
+            throw doesNotExist("Maintenance window task " + id + " does not exist in " + w.id);
+        }
+        return t;
+    }
+
+    private static Execution execution(Scope s, String id) {
+        for (Window w : s.windows.values()) {
+            for (Execution e : w.executions) {
+                if (e.id.equals(id)) {
+                    return e;
+                }
+            }
+        }
+        throw doesNotExist("Maintenance window execution " + id + " does not exist");
+    }
+
+    private static TaskExecution taskExecution(Execution e, String id) {
+        return e.tasks.stream().filter(t -> t.id.equals(id)).findFirst()
+                .orElseThrow(() -> doesNotExist("Task execution " + id + " does not exist in " + e.id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> targets(JsonRequest r, boolean required, Set<String> keys,
+            boolean tagsAllowed) {
+        List<Object> raw = r.list("Targets");
+        if (raw.isEmpty() && required) {
+            throw validation("Value null at 'targets' failed to satisfy constraint: Member must not be null");
+        }
+        if (raw.size() > 5) {
+            throw validation("Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 5");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : raw) {
+            if (!(o instanceof Map<?, ?> m) || !(m.get("Key") instanceof String key) || !(m.get("Values") instanceof List<?> values)) {
+                throw validation("Each target needs a Key and a list of Values, e.g. Key=InstanceIds,Values=i-0123456789abcdef0");
+            }
+            boolean tag = key.startsWith("tag:") || key.equals("tag-key") || key.startsWith("resource-groups:");
+            if (!keys.contains(key) && !(tagsAllowed && tag)) {
+                throw validation("Target key '" + key + "' is not supported here; use " + keys
+                        + (tagsAllowed ? " or tag:<key>" : ""));
+            }
+            if (key.equals("InstanceIds")) {
+                for (Object v : values) {
+                    if (!INSTANCE_ID.matcher(String.valueOf(v)).matches()) {
+                        throw validation("Invalid instance id '" + v + "': an instance id is i- and 8 or 17 hex digits");
+                    }
+                }
+            }
+            out.add(Map.of("Key", key, "Values", List.copyOf((List<Object>) values)));
+        }
+        return List.copyOf(out);
+    }
+
+    private String replay(Scope s, String token, JsonRequest r) {
+        Map.Entry<String, Map<String, Object>> prior = s.tokens.get(token);
+        if (!prior.getValue().equals(withoutToken(r.body()))) {
+            throw new AwsError("IdempotentParameterMismatch", 400, true, "Error while calling " + r.operation()
+                    + ": the client token " + token + " was used before with different parameters");
+        }
+        return prior.getKey();
+    }
+
+    private static Map<String, Object> withoutToken(Map<String, Object> body) {
+        Map<String, Object> m = new LinkedHashMap<>(body);
+        m.remove("ClientToken");
+        return m;
+    }
+
+    private static String newWindowId() {
+        byte[] b = new byte[9];
+        RANDOM.nextBytes(b);
+        return "mw-" + HexFormat.of().formatHex(b).substring(0, 17);
+    }
+
+    private static String validName(String name, String member) {
+        if (!NAME.matcher(name).matches()) {
+            throw validation("Value '" + name + "' at '" + member + "' failed to satisfy constraint: Member must satisfy "
+                    + "regular expression pattern: ^[a-zA-Z0-9_\\-.]{3,128}$");
+        }
+        return name;
+    }
+
+    private static String matching(String value, Pattern p, String member) {
+        if (value != null && !p.matcher(value).matches()) {
+            throw validation("Value '" + value + "' at '" + member + "' failed to satisfy constraint: Member must "
+                    + "satisfy regular expression pattern: " + p.pattern());
+        }
+        return value;
+    }
+
+    private static Instant date(String text, String member) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw validation("Invalid " + member + " '" + text + "': use ISO-8601, e.g. 2026-11-26T12:00:00Z");
+            }
+        }
+    }
+
+    private static int intRequired(JsonRequest r, String name) {
+        Long v = r.number(name);
+        if (v == null) {
+            throw validation("Value null at '" + Character.toLowerCase(name.charAt(0)) + name.substring(1)
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+    }
+
+    private static Integer intOrNull(JsonRequest r, String name) {
+        Long v = r.number(name);
+        return v == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+    }
+
+    private static Object page(JsonRequest r, String member, List<?> all, int min, int max) {
+        Long maxResults = r.number("MaxResults");
+        if (maxResults != null && (maxResults < min || maxResults > max)) {
+            throw validation("Value '" + maxResults + "' at 'maxResults' failed to satisfy constraint: Member must have "
+                    + "value less than or equal to " + max + " and greater than or equal to " + min);
+        }
+        int size = maxResults == null ? max : maxResults.intValue();
+        int from = 0;
+        String token = r.string("NextToken");
+        if (token != null) {
+            try {
+                from = Integer.parseInt(token);
+            } catch (NumberFormatException e) {
+                throw validation("The NextToken '" + token + "' is not one this service returned");
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        int to = Math.min(all.size(), from + size);
+        m.put(member, from >= all.size() ? List.of() : all.subList(from, to));
+        if (to < all.size()) {
+            m.put("NextToken", Integer.toString(to));
+        }
+        return m;
+    }
+
+    static AwsError validation(String message) {
+        return AwsError.badRequest("ValidationException", message);
+    }
+
+    static AwsError doesNotExist(String message) {
+        return AwsError.badRequest("DoesNotExistException", message);
+    }
+
+    static Double epoch(Instant i) {
+        return i == null ? null : i.toEpochMilli() / 1000.0;
+    }
+
+    private static void putIf(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    private static String orElse(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /**
+     * Waits until no execution is pending or in progress.
+     *
+     * @param timeout how long to wait at most
+     * @return true if idle
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (this) {
+                boolean busy = scopes.values().stream().flatMap(s -> s.windows.values().stream())
+                        .flatMap(w -> w.executions.stream())
+                        .anyMatch(e -> e.status.equals("PENDING") || e.status.equals("IN_PROGRESS"));
+                if (!busy) {
+                    return true;
+                }
+            }
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Stops firing, kills running commands and deletes the instance sandboxes. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.shutdownNow();
+        runners.shutdownNow();
+        commands.close();
+        try {
+            runners.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(sandboxRoot)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the SSM instance directory " + sandboxRoot, e);
+        }
+    }
+}
