@@ -231,6 +231,15 @@ public final class LocalAws implements AutoCloseable {
         return instances;
     }
 
+    /**
+     * Test hooks into the RDS emulation, e.g. to make an upgrade's pre-checks fail.
+     *
+     * @return the RDS hooks of this LocalAws
+     */
+    public LocalRds rds() {
+        return new LocalRds(rds);
+    }
+
     /** @return the fault injection of this LocalAws */
     public Faults faults() {
         return faults;

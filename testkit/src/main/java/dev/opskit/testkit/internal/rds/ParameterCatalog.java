@@ -53,6 +53,8 @@ final class ParameterCatalog {
     }
 
     private static final List<String> V57_80 = List.of("aurora-mysql5.7", "aurora-mysql8.0");
+    /** MySQL 8.0 removed the query cache, so Aurora MySQL 3 has no query_cache_* parameters. */
+    private static final List<String> V56_57 = List.of("aurora5.6", "aurora-mysql5.7");
     private static final String TIME_ZONES = "Africa/Cairo,Africa/Johannesburg,America/Chicago,America/Denver,"
             + "America/Los_Angeles,America/New_York,America/Sao_Paulo,Asia/Kolkata,Asia/Seoul,Asia/Shanghai,"
             + "Asia/Singapore,Asia/Tokyo,Australia/Sydney,Europe/Berlin,Europe/London,Europe/Paris,"
@@ -86,6 +88,8 @@ final class ParameterCatalog {
             def("lower_case_table_names", null,
                     "Whether table names are stored in lowercase and compared case-insensitively.", false,
                     "integer", "0-1", List.of()),
+            def("query_cache_type", "1", "Type of query cache (0 OFF, 1 ON, 2 DEMAND); removed in MySQL 8.0.",
+                    true, "integer", "0-2", V56_57),
             def("server_audit_logging", "0", "Enables audit logging.", true, "boolean", "0-1", List.of()),
             def("time_zone", null, "The server's time zone.", true, "string", TIME_ZONES, List.of()));
 
@@ -110,6 +114,8 @@ final class ParameterCatalog {
                     "system", List.of()),
             def("performance_schema", null, "Enables or disables the Performance Schema.", false, "boolean",
                     "0-1", List.of()),
+            def("query_cache_type", "1", "Type of query cache (0 OFF, 1 ON, 2 DEMAND); removed in MySQL 8.0.",
+                    true, "integer", "0-2", V56_57),
             def("slow_query_log", null, "Whether the slow query log is enabled.", true, "boolean", "0-1",
                     List.of()));
 

@@ -24,6 +24,7 @@ final class RdsErrors {
     static final String INVALID_PARAMETER_COMBINATION = "InvalidParameterCombination";
     static final String MISSING_PARAMETER = "MissingParameter";
     static final String INVALID_ACTION = "InvalidAction";
+    static final String LOG_FILE_NOT_FOUND = "DBLogFileNotFoundFault";
 
     private RdsErrors() {
     }

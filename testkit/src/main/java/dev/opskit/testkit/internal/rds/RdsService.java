@@ -63,7 +63,8 @@ public final class RdsService implements QueryService, AutoCloseable {
             "DescribeDBClusterParameterGroups", "DeleteDBClusterParameterGroup", "DescribeDBClusterParameters",
             "ModifyDBClusterParameterGroup", "CreateDBParameterGroup", "DescribeDBParameterGroups",
             "DeleteDBParameterGroup", "DescribeDBParameters", "ModifyDBParameterGroup", "CreateDBClusterSnapshot",
-            "DescribeDBClusterSnapshots", "DescribeEvents", "DescribeDBEngineVersions");
+            "DescribeDBClusterSnapshots", "DescribeEvents", "DescribeDBEngineVersions", "DescribeDBLogFiles",
+            "DownloadDBLogFilePortion");
 
     private static final Set<String> SOURCE_TYPES = Set.of("db-instance", "db-parameter-group",
             "db-security-group", "db-snapshot", "db-cluster", "db-cluster-snapshot", "custom-engine-version",
@@ -75,12 +76,24 @@ public final class RdsService implements QueryService, AutoCloseable {
     private static final Set<String> RESERVED_USERS = Set.of("rdsadmin", "rdsrepladmin", "root", "mysql.sys",
             "admin_rds", "rds_superuser_role");
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The log Aurora writes on the writer instance for the pre-checks of a major version upgrade. */
+    static final String PRECHECKS_LOG = "upgrade-prechecks.log";
+    /** The event text Aurora uses when the pre-checks stop a major version upgrade (AWS docs, verbatim). */
+    static final String PRECHECKS_FAILED = "Database cluster is in a state that cannot be upgraded: Upgrade prechecks"
+            + " failed. For more details, see the upgrade-prechecks.log file. For more information on troubleshooting"
+            + " the cause of the upgrade failure, see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+            + "AuroraMySQL.Upgrading.Troubleshooting.html";
+    private static final long MAX_BACKTRACK_SECONDS = 259_200;
+    private static final java.time.format.DateTimeFormatter SNAPSHOT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm").withZone(java.time.ZoneOffset.UTC);
 
     private final Timings timings;
     private final Databases databases;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Resources> scopes = new HashMap<>();
+    /** Pre-check logs of upgrades told to fail, by account/region/cluster. */
+    private final Map<String, String> failingPrechecks = new HashMap<>();
     private final AtomicInteger serverIds = new AtomicInteger(100);
     private final AtomicInteger serverNames = new AtomicInteger();
     private final Object idleMonitor = new Object();
@@ -143,6 +156,8 @@ public final class RdsService implements QueryService, AutoCloseable {
             case "DescribeDBClusterSnapshots" -> () -> describeSnapshots(r);
             case "DescribeEvents" -> () -> describeEvents(r);
             case "DescribeDBEngineVersions" -> () -> describeEngineVersions(r);
+            case "DescribeDBLogFiles" -> () -> describeLogFiles(r);
+            case "DownloadDBLogFilePortion" -> () -> downloadLogFilePortion(r);
             default -> throw RdsErrors.badRequest(RdsErrors.INVALID_ACTION,
                     "The action " + r.action() + " is not valid for this web service.");
         };
@@ -165,6 +180,23 @@ public final class RdsService implements QueryService, AutoCloseable {
         Resources r = scopes.get(account + "/" + region);
         Cluster c = r == null ? null : r.clusters.get(Inputs.lookup(clusterId));
         return Optional.ofNullable(c == null ? null : c.server);
+    }
+
+    /**
+     * Makes the next major version upgrade of a cluster fail its pre-checks, as Aurora does when it
+     * finds incompatibilities: the cluster returns to {@code available} on its old version, a
+     * {@value #PRECHECKS_LOG} with the given text appears on its writer instance, and the failure
+     * event is recorded. Applies once.
+     *
+     * @param account the owning account id
+     * @param region the region
+     * @param clusterId the cluster identifier (any case)
+     * @param logText the contents of the pre-checks log, or null for a typical Aurora MySQL 3 log
+     */
+    public synchronized void failNextUpgradePrechecks(String account, String region, String clusterId,
+            String logText) {
+        failingPrechecks.put(account + "/" + region + "/" + Inputs.lookup(clusterId),
+                logText != null ? logText : UpgradeLogs.failedPrechecks());
     }
 
     /**
@@ -220,12 +252,33 @@ public final class RdsService implements QueryService, AutoCloseable {
         if (r.clusters.containsKey(id)) {
             throw RdsErrors.badRequest(RdsErrors.CLUSTER_ALREADY_EXISTS, "DB Cluster already exists");
         }
+        long backtrack = backtrackWindow(q, engine);
         Cluster c = new Cluster(id, "cluster-" + randomId(), now(), engine, version.version(), user,
                 Secret.of(password), serverIds.incrementAndGet(), databaseName, Inputs.flag(q, "DeletionProtection"),
                 groupName);
+        c.backtrackWindow = backtrack;
         r.clusters.put(id, c);
         startCluster(r, c, timings.clusterCreate());
         return Xml.element("CreateDBClusterResult").add(RdsXml.cluster(r, c, now()));
+    }
+
+    private static long backtrackWindow(QueryRequest q, String engine) {
+        String raw = q.string("BacktrackWindow");
+        if (raw == null) {
+            return 0;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw RdsErrors.invalidValue("Invalid value for BacktrackWindow: " + raw + ". Pass seconds from 0 to "
+                    + MAX_BACKTRACK_SECONDS + ".");
+        }
+        if (seconds < 0 || seconds > MAX_BACKTRACK_SECONDS) {
+            throw RdsErrors.invalidValue("The backtrack window must be between 0 and " + MAX_BACKTRACK_SECONDS
+                    + " seconds (72 hours), was " + seconds + ".");
+        }
+        return seconds;
     }
 
     private Xml restoreToPointInTime(QueryRequest q) {
@@ -472,57 +525,111 @@ public final class RdsService implements QueryService, AutoCloseable {
         return a.family().equals(b.family());
     }
 
+    /**
+     * An engine version upgrade as Aurora runs it: the cluster and its instances are
+     * {@code upgrading}; online pre-checks run while the server still serves; a failed pre-check
+     * (see {@link #failNextUpgradePrechecks}) ends it there, back to {@code available} on the old
+     * version, with the pre-checks log on the writer. Otherwise the server is shut down and
+     * restarted on the new version (connections drop), and the parameter groups switch.
+     */
     private void upgrade(Resources r, Cluster c, EngineVersion target, boolean major, String clusterGroup,
             String memberGroup) {
+        EngineVersion from = EngineCatalog.find(c.engine, c.engineVersion).orElseThrow();
+        String arn = r.arn("cluster", c.id);
         c.status = "upgrading";
         c.pendingEngineVersion = null;
         List<Instance> members = r.membersOf(c);
         members.forEach(i -> i.status = "upgrading");
-        event(r, "db-cluster", c.id, r.arn("cluster", c.id),
-                "Upgrade in progress: Performing online pre-upgrade checks.", "maintenance");
-        later(timings.upgrade(), () -> {
-            DbSettings settings;
-            DbServer server;
+        event(r, "db-cluster", c.id, arn, "Database cluster engine version upgrade started.", "maintenance");
+        String forcedLog = failingPrechecks.remove(r.account + "/" + r.region + "/" + c.id);
+        if (major) {
+            event(r, "db-cluster", c.id, arn, "Upgrade in progress: Performing online pre-upgrade checks.",
+                    "maintenance");
+        }
+        Duration phase = timings.upgrade().dividedBy(4);
+        later(phase, () -> {
             synchronized (this) {
-                c.parameterGroup = clusterGroup;
-                settings = new DbSettings(target.engine(), target.version(), desiredBinlogFormat(r, c), c.serverId);
-                server = c.server;
-                event(r, "db-cluster", c.id, r.arn("cluster", c.id),
-                        "Upgrade in progress: Upgrading database objects.", "maintenance");
-            }
-            try {
-                server.restart(settings);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not restart DB cluster {} with {}: {}", c.id, target.version(), e.toString());
-                synchronized (this) {
+                Optional<Instance> writer = r.membersOf(c).stream().filter(i -> i.writer).findFirst();
+                if (major) {
+                    String log = forcedLog != null ? forcedLog : UpgradeLogs.passedPrechecks(from, target);
+                    writer.ifPresent(w -> w.logFiles.put(PRECHECKS_LOG, new Resources.LogFile(PRECHECKS_LOG, log,
+                            now())));
+                }
+                if (forcedLog != null) {
                     c.status = "available";
                     r.membersOf(c).forEach(i -> i.status = "available");
-                    event(r, "db-cluster", c.id, r.arn("cluster", c.id),
-                            "Database cluster is in a state that cannot be upgraded: " + e.getMessage(),
+                    event(r, "db-cluster", c.id, arn, PRECHECKS_FAILED, "maintenance");
+                    return;
+                }
+                if (major) {
+                    event(r, "db-cluster", c.id, arn, "Upgrade in progress: Creating pre-upgrade snapshot [preupgrade-"
+                            + c.id + "-" + slug(from.version()) + "-to-" + slug(target.version()) + "-"
+                            + SNAPSHOT_TIME.format(now()) + "]", "maintenance");
+                    if (from.major() == 1) {
+                        event(r, "db-cluster", c.id, arn, "Upgrade in progress: Cloning volume.", "maintenance");
+                    }
+                    event(r, "db-cluster", c.id, arn,
+                            "Upgrade in progress: Purging undo records for old row versions. Records remaining: 0",
                             "maintenance");
                 }
-                return;
             }
-            synchronized (this) {
-                c.engine = target.engine();
-                c.engineVersion = target.version();
-                c.status = "available";
-                for (Instance i : r.membersOf(c)) {
-                    i.engine = target.engine();
-                    i.engineVersion = target.version();
-                    i.status = "available";
-                    i.clusterParameterGroupStatus = "in-sync";
-                    if (memberGroup != null) {
-                        i.parameterGroup = memberGroup;
-                    } else if (major) {
-                        i.parameterGroup = "default." + target.family();
-                    }
-                }
-                event(r, "db-cluster", c.id, r.arn("cluster", c.id), major
-                        ? "Database cluster major version has been upgraded"
-                        : "Database cluster engine version has been upgraded.", "maintenance");
-            }
+            later(phase, () -> restartOnNewVersion(r, c, target, major, clusterGroup, memberGroup));
         });
+    }
+
+    private static String slug(String version) {
+        return version.replace('.', '-').replace('_', '-');
+    }
+
+    private void restartOnNewVersion(Resources r, Cluster c, EngineVersion target, boolean major,
+            String clusterGroup, String memberGroup) {
+        String arn = r.arn("cluster", c.id);
+        DbSettings settings;
+        DbServer server;
+        synchronized (this) {
+            c.parameterGroup = clusterGroup;
+            settings = new DbSettings(target.engine(), target.version(), desiredBinlogFormat(r, c), c.serverId);
+            server = c.server;
+            if (major) {
+                event(r, "db-cluster", c.id, arn, "Upgrade in progress: Upgrading database objects.", "maintenance");
+            }
+        }
+        try {
+            // The rest of the upgrade's time is the server being down, as on Aurora.
+            Thread.sleep(timings.upgrade().dividedBy(2).toMillis());
+            server.restart(settings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not restart DB cluster {} with {}: {}", c.id, target.version(), e.toString());
+            synchronized (this) {
+                c.status = "available";
+                r.membersOf(c).forEach(i -> i.status = "available");
+                event(r, "db-cluster", c.id, arn,
+                        "Database cluster is in a state that cannot be upgraded: " + e.getMessage(), "maintenance");
+            }
+            return;
+        }
+        synchronized (this) {
+            c.engine = target.engine();
+            c.engineVersion = target.version();
+            c.status = "available";
+            for (Instance i : r.membersOf(c)) {
+                i.engine = target.engine();
+                i.engineVersion = target.version();
+                i.status = "available";
+                i.clusterParameterGroupStatus = "in-sync";
+                if (memberGroup != null) {
+                    i.parameterGroup = memberGroup;
+                } else if (major) {
+                    i.parameterGroup = "default." + target.family();
+                }
+            }
+            event(r, "db-cluster", c.id, arn, major
+                    ? "Database cluster major version has been upgraded"
+                    : "Database cluster engine version has been upgraded.", "maintenance");
+        }
     }
 
     // ---------------------------------------------------------------- instances
@@ -1009,6 +1116,81 @@ public final class RdsService implements QueryService, AutoCloseable {
         return Xml.element("DescribeDBEngineVersionsResult")
                 .add(Xml.element("DBEngineVersions").addAll("DBEngineVersion", page.items(), RdsXml::engineVersion))
                 .add("Marker", page.marker());
+    }
+
+    // ---------------------------------------------------------------- log files
+
+    private Xml describeLogFiles(QueryRequest q) {
+        Resources r = scope(q);
+        Instance i = instance(r, Inputs.lookup(q.require("DBInstanceIdentifier")));
+        String contains = q.string("FilenameContains");
+        Long since = longParam(q, "FileLastWritten");
+        Long minSize = longParam(q, "FileSize");
+        List<Resources.LogFile> found = new ArrayList<>();
+        for (Resources.LogFile f : i.logFiles.values()) {
+            if ((contains == null || f.name().contains(contains))
+                    && (since == null || f.lastWritten().toEpochMilli() >= since)
+                    && (minSize == null || f.size() > minSize)) {
+                found.add(f);
+            }
+        }
+        Page<Resources.LogFile> page = Inputs.page(q, found);
+        return Xml.element("DescribeDBLogFilesResult")
+                .add(Xml.element("DescribeDBLogFiles").addAll("DescribeDBLogFilesDetails", page.items(),
+                        f -> Xml.element("DescribeDBLogFilesDetails")
+                                .add("LogFileName", f.name())
+                                .add("LastWritten", f.lastWritten().toEpochMilli())
+                                .add("Size", f.size())))
+                .add("Marker", page.marker());
+    }
+
+    /** Markers are line offsets; without NumberOfLines the rest of the file comes in one portion. */
+    private Xml downloadLogFilePortion(QueryRequest q) {
+        String instanceId = Inputs.lookup(q.require("DBInstanceIdentifier"));
+        String name = q.require("LogFileName");
+        Resources r = scope(q);
+        Instance i = instance(r, instanceId);
+        Resources.LogFile f = i.logFiles.get(name);
+        if (f == null) {
+            throw RdsErrors.notFound(RdsErrors.LOG_FILE_NOT_FOUND, "DBLog File: " + name
+                    + ", is not found on the DB instance: " + i.id + ". List its files with DescribeDBLogFiles.");
+        }
+        String marker = q.string("Marker");
+        int from;
+        try {
+            from = marker == null || marker.isEmpty() ? 0 : Integer.parseInt(marker);
+        } catch (NumberFormatException e) {
+            throw RdsErrors.invalidValue("The marker " + marker
+                    + " is not valid; pass \"0\" or the Marker returned by the previous call");
+        }
+        Integer lines = q.integer("NumberOfLines");
+        if (lines != null && lines < 1) {
+            throw RdsErrors.invalidValue("NumberOfLines must be at least 1, was " + lines + ".");
+        }
+        String[] all = f.text().split("\n", -1);
+        int total = f.text().endsWith("\n") ? all.length - 1 : all.length;
+        int start = Math.min(Math.max(from, 0), total);
+        int end = lines == null ? total : Math.min(total, start + lines);
+        StringBuilder data = new StringBuilder();
+        for (int n = start; n < end; n++) {
+            data.append(all[n]).append('\n');
+        }
+        return Xml.element("DownloadDBLogFilePortionResult")
+                .add("LogFileData", data.toString())
+                .add("Marker", Integer.toString(end))
+                .add("AdditionalDataPending", end < total);
+    }
+
+    private static Long longParam(QueryRequest q, String name) {
+        String v = q.string(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw RdsErrors.invalidValue("Invalid value for " + name + ": " + v + ". Pass a whole number.");
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -39,6 +39,8 @@ final class RdsXml {
                 .add("MultiAZ", members.size() > 1)
                 .add("Engine", c.engine)
                 .add("EngineVersion", c.engineVersion)
+                .add("BacktrackWindow", c.backtrackWindow > 0 ? c.backtrackWindow : null)
+                .add("EarliestBacktrackTime", c.backtrackWindow > 0 && c.server != null ? c.createdAt : null)
                 .add("LatestRestorableTime", c.server == null ? null : now)
                 .add("Port", c.server == null ? null : c.server.port())
                 .add("MasterUsername", c.masterUsername)

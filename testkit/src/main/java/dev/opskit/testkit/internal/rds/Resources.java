@@ -73,6 +73,8 @@ final class Resources {
         String parameterGroup;
         String cloneGroupId;
         String pendingEngineVersion;
+        /** Backtrack window in seconds; 0 means backtracking is off. */
+        long backtrackWindow;
         DbServer server;
         /** The source whose server this cluster copies once its creation reaches that point. */
         Cluster cloneSource;
@@ -109,6 +111,8 @@ final class Resources {
         String clusterParameterGroupStatus = "in-sync";
         boolean writer;
         Instant createdAt;
+        /** Log files by name, in the order they were first written. */
+        final Map<String, LogFile> logFiles = new LinkedHashMap<>();
 
         Instance(String id, String resourceId, String clusterId, String instanceClass, String availabilityZone,
                 int promotionTier, String engine, String engineVersion, String parameterGroup) {
@@ -121,6 +125,13 @@ final class Resources {
             this.engine = engine;
             this.engineVersion = engineVersion;
             this.parameterGroup = parameterGroup;
+        }
+    }
+
+    /** A database log file of an instance, such as {@code upgrade-prechecks.log}. */
+    record LogFile(String name, String text, Instant lastWritten) {
+        long size() {
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
     }
 

@@ -235,6 +235,97 @@ class RdsServiceTest {
     }
 
     @Test
+    void majorUpgradeGoesThroughAurorasEventsAndLeavesAPassedPrechecksLog() {
+        clusterWithWriter("legacy", "5.7.mysql_aurora.2.11.2");
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
+                "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        rds.settle();
+        List<String> messages = rds.call("DescribeEvents", "SourceIdentifier", "legacy", "SourceType", "db-cluster")
+                .texts("//Event/Message");
+        assertThat(messages).hasSize(7);
+        assertThat(messages.subList(1, 3)).containsExactly("Database cluster engine version upgrade started.",
+                "Upgrade in progress: Performing online pre-upgrade checks.");
+        assertThat(messages.get(3)).matches("Upgrade in progress: Creating pre-upgrade snapshot \\[preupgrade-legacy-"
+                + "5-7-mysql-aurora-2-11-2-to-8-0-mysql-aurora-3-04-0-\\d{4}-\\d\\d-\\d\\d-\\d\\d-\\d\\d]");
+        assertThat(messages.subList(4, 7)).containsExactly(
+                "Upgrade in progress: Purging undo records for old row versions. Records remaining: 0",
+                "Upgrade in progress: Upgrading database objects.",
+                "Database cluster major version has been upgraded");
+        var files = rds.call("DescribeDBLogFiles", "DBInstanceIdentifier", "legacy-w", "FilenameContains", "prechecks");
+        assertThat(files.texts("//DescribeDBLogFilesDetails/LogFileName")).containsExactly("upgrade-prechecks.log");
+        assertThat(Long.parseLong(files.text("//DescribeDBLogFilesDetails/Size"))).isGreaterThan(100);
+        String log = rds.call("DownloadDBLogFilePortion", "DBInstanceIdentifier", "legacy-w", "LogFileName",
+                "upgrade-prechecks.log").text("//LogFileData");
+        assertThat(log).contains("\"errorCount\": 0", "\"auroraTargetVersion\": \"3.04.0\"");
+    }
+
+    @Test
+    void failedPrechecksLeaveTheClusterOnItsVersionWithTheLogOnTheWriter() {
+        clusterWithWriter("legacy", "5.7.mysql_aurora.2.11.2");
+        service.failNextUpgradePrechecks("111111111111", "us-east-1", "Legacy", "line one\nline two\nline three\n");
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
+                "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "legacy");
+        assertThat(cluster.text("//DBCluster/Status")).isEqualTo("available");
+        assertThat(cluster.text("//DBCluster/EngineVersion")).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(databases.started.get(0).settings().engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(rds.call("DescribeEvents", "SourceIdentifier", "legacy", "SourceType", "db-cluster")
+                .texts("//Event/Message")).last().isEqualTo("Database cluster is in a state that cannot be upgraded:"
+                        + " Upgrade prechecks failed. For more details, see the upgrade-prechecks.log file. For more"
+                        + " information on troubleshooting the cause of the upgrade failure, see https://docs.aws."
+                        + "amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Upgrading.Troubleshooting.html");
+        var first = rds.call("DownloadDBLogFilePortion", "DBInstanceIdentifier", "legacy-w", "LogFileName",
+                "upgrade-prechecks.log", "NumberOfLines", "2");
+        assertThat(first.text("//LogFileData")).isEqualTo("line one\nline two\n");
+        assertThat(first.text("//AdditionalDataPending")).isEqualTo("true");
+        var rest = rds.call("DownloadDBLogFilePortion", "DBInstanceIdentifier", "legacy-w", "LogFileName",
+                "upgrade-prechecks.log", "Marker", first.text("//Marker"));
+        assertThat(rest.text("//LogFileData")).isEqualTo("line three\n");
+        assertThat(rest.text("//AdditionalDataPending")).isEqualTo("false");
+        AwsError missing = rds.fail("DownloadDBLogFilePortion", "DBInstanceIdentifier", "legacy-w", "LogFileName",
+                "error/mysql-error.log");
+        assertThat(missing.code()).isEqualTo("DBLogFileNotFoundFault");
+        assertThat(missing.httpStatus()).isEqualTo(404);
+
+        // Only the next upgrade fails: the one after goes through.
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
+                "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+        rds.settle();
+        assertThat(rds.call("DescribeDBClusters", "DBClusterIdentifier", "legacy").text("//DBCluster/EngineVersion"))
+                .isEqualTo("8.0.mysql_aurora.3.04.0");
+    }
+
+    @Test
+    void backtrackWindowIsCheckedAndReported() {
+        AwsError tooLong = rds.fail("CreateDBCluster", "DBClusterIdentifier", "bt", "Engine", "aurora-mysql",
+                "MasterUsername", "admin", "MasterUserPassword", PASSWORD, "BacktrackWindow", "259201");
+        assertThat(tooLong.code()).isEqualTo("InvalidParameterValue");
+        assertThat(tooLong.getMessage()).contains("259200");
+        rds.call("CreateDBCluster", "DBClusterIdentifier", "bt", "Engine", "aurora-mysql", "MasterUsername", "admin",
+                "MasterUserPassword", PASSWORD, "BacktrackWindow", "86400");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "bt");
+        assertThat(cluster.text("//DBCluster/BacktrackWindow")).isEqualTo("86400");
+        assertThat(cluster.text("//DBCluster/EarliestBacktrackTime")).isNotEmpty();
+        clusterWithWriter("plain", "8.0.mysql_aurora.3.04.0");
+        assertThat(rds.call("DescribeDBClusters", "DBClusterIdentifier", "plain").text("//DBCluster/BacktrackWindow"))
+                .isEmpty();
+    }
+
+    @Test
+    void upgradeForTheNextMaintenanceWindowStaysPending() {
+        clusterWithWriter("legacy", "5.7.mysql_aurora.2.11.2");
+        rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
+                "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "false");
+        rds.settle();
+        var cluster = rds.call("DescribeDBClusters", "DBClusterIdentifier", "legacy");
+        assertThat(cluster.text("//DBCluster/Status")).isEqualTo("available");
+        assertThat(cluster.text("//DBCluster/EngineVersion")).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(cluster.text("//DBCluster/PendingModifiedValues/EngineVersion")).isEqualTo("8.0.mysql_aurora.3.04.0");
+    }
+
+    @Test
     void auroraOneUpgradesToAuroraMysqlTwo() {
         clusterWithWriter("old", "5.6.mysql_aurora.1.22.2");
         rds.call("ModifyDBCluster", "DBClusterIdentifier", "old", "EngineVersion", "5.7.mysql_aurora.2.09.1",
