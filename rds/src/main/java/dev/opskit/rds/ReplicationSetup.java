@@ -205,13 +205,16 @@ public final class ReplicationSetup {
      * }</pre>
      *
      * @return the plan
-     * @throws StepFailedException wrapping what makes the runbook impossible (unknown cluster,
-     *     wrong engine, retention out of range, clone id taken)
+     * @throws InvalidInputException if the engine is not Aurora MySQL or the retention is out of its range
+     * @throws dev.opskit.core.ResourceNotFoundException if the source (or existing target) does not exist
+     * @throws dev.opskit.core.ConflictException if the clone id is taken by a cluster that is not a clone of the source
      */
     public Plan plan() {
         AwsContext ctx = context != null ? context : AwsContext.defaults();
         try (Run run = newRun(ctx)) {
             return Runner.plan(run);
+        } catch (StepFailedException e) {
+            throw inputProblem(e);
         } finally {
             if (context == null) {
                 ctx.close();
@@ -224,8 +227,13 @@ public final class ReplicationSetup {
      * a failure or a crash: each step observes first and skips what is done.
      *
      * @return the handle; close it to close its database pools
-     * @throws InvalidInputException if no master password was given
-     * @throws StepFailedException if a step fails; its cause says why and what to do
+     * @throws InvalidInputException if no master password was given, the engine is not Aurora MySQL
+     *     or the retention is out of its range (all before any change)
+     * @throws dev.opskit.core.ResourceNotFoundException if the source (or existing target) does not exist
+     * @throws dev.opskit.core.ConflictException if the clone id is taken by a cluster that is not a
+     *     clone of the source
+     * @throws StepFailedException if a later step fails; its cause says why and what to do, and
+     *     calling start() again resumes
      */
     public ReplicationHandle start() {
         if (masterPassword == null) {
@@ -243,8 +251,16 @@ public final class ReplicationSetup {
             if (context == null) {
                 ctx.close();
             }
-            throw e;
+            throw e instanceof StepFailedException f ? inputProblem(f) : e;
         }
+    }
+
+    /** Bad input found by the validate step is thrown as itself: nothing was changed, nothing to resume. */
+    private static RuntimeException inputProblem(StepFailedException e) {
+        if ("validate".equals(e.step()) && e.getCause() instanceof dev.opskit.core.OpsException cause) {
+            return cause;
+        }
+        return e;
     }
 
     private Run newRun(AwsContext ctx) {

@@ -32,6 +32,7 @@ final class ReplicationFixture {
         Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
                 .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
                 .state(i -> i.dbInstanceStatus())
+                .failWhen(i -> "failed".equals(i.dbInstanceStatus()), i -> "the DB server did not start; see the LocalAws log")
                 .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
                 .backoff(dev.opskit.core.Backoff.fixed(Duration.ofMillis(50)))
                 .deadline(Duration.ofMinutes(2)).await();

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.Event;
 import software.amazon.awssdk.services.rds.model.Parameter;
 import software.amazon.awssdk.services.rds.model.SourceType;
@@ -75,7 +76,8 @@ public final class Clusters {
         try {
             return rds.describeDBClusterParameterGroups(r -> r.dbClusterParameterGroupName(name))
                     .dbClusterParameterGroups().stream().findFirst();
-        } catch (DbClusterParameterGroupNotFoundException e) {
+        } catch (DbClusterParameterGroupNotFoundException | DbParameterGroupNotFoundException e) {
+            // RDS answers DescribeDBClusterParameterGroups for an unknown name with DBParameterGroupNotFound.
             return Optional.empty();
         }
     }

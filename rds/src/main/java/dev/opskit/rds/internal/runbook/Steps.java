@@ -490,7 +490,7 @@ public final class Steps {
             Optional<BinlogPosition> p = run.clusters.startPosition(writer.get(), since(run));
             if (p.isPresent()) {
                 run.startPosition = p.get();
-                return Observation.noChange("event on '" + writer.get() + "': " + p.get());
+                return Observation.noChange("'Binlog position from crash recovery' event on '" + writer.get() + "': " + p.get());
             }
             return Observation.change("no crash-recovery event on '" + writer.get() + "' yet", "wait for it");
         }
