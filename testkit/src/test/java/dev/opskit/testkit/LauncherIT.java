@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The standalone launcher in its own JVM, as {@code testkit/local-aws} runs it: four lines on
- * stdout, a working endpoint (checked with the AWS CLI), and a clean stop on SIGTERM.
+ * The standalone launcher in its own JVM, as {@code testkit/local-aws} runs it: its lines on
+ * stdout (endpoint, credentials, account, region, the local instance), a working endpoint (checked with the AWS CLI), and a clean stop on SIGTERM.
  */
 class LauncherIT {
 
@@ -36,12 +36,14 @@ class LauncherIT {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             Map<String, String> lines = new LinkedHashMap<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 6; i++) {
                 String line = out.readLine();
                 assertThat(line).as("line %d of the launcher's output", i + 1).isNotNull().contains("=");
                 lines.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
             }
-            assertThat(lines.keySet()).containsExactly("endpoint", "aws_access_key_id", "aws_secret_access_key", "account");
+            assertThat(lines.keySet()).containsExactly("endpoint", "aws_access_key_id", "aws_secret_access_key", "account",
+                    "region", "instance");
+            assertThat(lines.get("instance")).matches("i-[0-9a-f]{17}");
             assertThat(lines.get("account")).isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
             URI endpoint = URI.create(lines.get("endpoint"));
             assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");

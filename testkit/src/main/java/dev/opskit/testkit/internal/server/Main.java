@@ -49,6 +49,9 @@ public final class Main {
         out.println("aws_access_key_id=" + account.accessKeyId());
         out.println("aws_secret_access_key=" + account.secretAccessKey().reveal());
         out.println("account=" + account.id());
+        out.println("region=" + LocalAws.DEFAULT_REGION);
+        // The managed instance every LocalAws starts with, for SSM maintenance window targets.
+        aws.instances().list().forEach(i -> out.println("instance=" + i.id()));
         out.flush();
         try {
             stopped.await();
