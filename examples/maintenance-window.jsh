@@ -4,10 +4,7 @@
 // minutes pass at once; point `ctx` at real AWS (AwsContext.defaults()) to do it for real.
 //
 // Run from the repository root:
-//   mvn -q -pl ssm -am install -DskipTests
-//   CP=$(mvn -q -pl ssm dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
-//   jshell --class-path "$CP:$HOME/.m2/repository/dev/opskit/opskit-ssm/0.1.0-SNAPSHOT/opskit-ssm-0.1.0-SNAPSHOT.jar" \
-//          examples/maintenance-window.jsh
+//   bin/opskit-shell examples/maintenance-window.jsh
 
 import dev.opskit.core.*;
 import dev.opskit.ssm.*;
