@@ -212,9 +212,22 @@ public final class Session implements AutoCloseable {
         if (deleteClone && settings.cloning()) {
             var c = clusters.cluster(settings.targetId());
             if (c.isPresent()) {
-                for (var m : c.get().dbClusterMembers()) {
-                    clusters.deleteInstance(m.dbInstanceIdentifier());
+                List<String> members = c.get().dbClusterMembers().stream().map(m -> m.dbInstanceIdentifier()).toList();
+                for (String m : members) {
+                    clusters.deleteInstance(m);
                 }
+                // RDS refuses to delete a cluster that still has instances (LocalAws until they are
+                // gone, AWS until they are deleting): waiting until they are gone satisfies both.
+                new Poller(Duration.ofMillis(20), Duration.ofSeconds(5), settings.deadline(), events).await(
+                        "its instances deleted", "DB cluster '" + settings.targetId() + "'", "teardown", () -> {
+                            for (String m : members) {
+                                var i = clusters.instance(m);
+                                if (i.isPresent()) {
+                                    return Poller.Look.pending(m + " " + i.get().dbInstanceStatus());
+                                }
+                            }
+                            return Poller.Look.done("instances deleted", Boolean.TRUE);
+                        });
                 clusters.deleteCluster(settings.targetId());
             }
         }
