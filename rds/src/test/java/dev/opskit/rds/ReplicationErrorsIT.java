@@ -117,6 +117,22 @@ class ReplicationErrorsIT {
                 assertThat(h.verificationOwed()).isTrue();
                 ReplicationCutover cut = h.cutover();
                 assertThat(cut.executedPosition()).isEqualTo(cut.sourcePosition());
+                assertThatThrownBy(h::status).hasMessageContaining("no replication configured");
+
+                // The same clone as an existing target, resumed at the position where it was cut over.
+                try (Connection s = ReplicationFixture.connect(source, master); Statement ss = s.createStatement()) {
+                    ss.execute("INSERT INTO shop.settings (name, value) VALUES ('after-cutover', NULL)");
+                }
+                try (ReplicationHandle again = Replication.from("shop", ctx).to("shop-next")
+                        .startingAt(cut.sourcePosition()).masterPassword(master).replicationPassword(repl).start()) {
+                    again.awaitCaughtUp(Duration.ofSeconds(30));
+                    DBCluster clone = rds.describeDBClusters(r -> r.dbClusterIdentifier("shop-next")).dbClusters().get(0);
+                    try (Connection t = ReplicationFixture.connect(clone, master)) {
+                        assertThat(ReplicationFixture.count(t,
+                                "SELECT COUNT(*) FROM shop.settings WHERE name = 'after-cutover' AND value IS NULL"))
+                                .isEqualTo(1);
+                    }
+                }
             }
         } finally {
             System.setOut(oldOut);
