@@ -1,6 +1,5 @@
 package dev.opskit.testkit.internal.ssm;
 
-import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.ssm.SsmModel.Command;
 import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
 import dev.opskit.testkit.internal.ssm.SsmModel.Scope;
@@ -130,7 +129,7 @@ final class CommandRunner implements AutoCloseable {
     Map<String, Object> view(Scope s, String commandId, String instanceId) {
         Command c = s.commands.get(commandId + "/" + instanceId);
         if (c == null) {
-            throw AwsError.badRequest("InvocationDoesNotExist",
+            throw SsmErrors.invocationDoesNotExist(
                     "No invocation of command " + commandId + " on instance " + instanceId);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package dev.opskit.testkit.internal.ssm;
 
+import static dev.opskit.testkit.internal.ssm.SsmErrors.doesNotExist;
+import static dev.opskit.testkit.internal.ssm.SsmErrors.validation;
+
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.schedule.ScheduleExpression;
-import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.protocol.JsonRequest;
 import dev.opskit.testkit.internal.protocol.JsonService;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
@@ -65,17 +67,38 @@ public final class SsmService implements JsonService, AutoCloseable {
     static final int MAX_TARGETS = 100;
     static final int MAX_TASKS = 20;
 
+    /**
+     * The operations handled, as named in the SSM model, each with its required members, which
+     * are checked before anything else.
+     */
+    private static final Map<String, List<String>> REQUIRED = Map.ofEntries(
+            Map.entry("CreateMaintenanceWindow", List.of("Name", "Schedule", "Duration", "Cutoff",
+                    "AllowUnassociatedTargets")),
+            Map.entry("GetMaintenanceWindow", List.of("WindowId")),
+            Map.entry("UpdateMaintenanceWindow", List.of("WindowId")),
+            Map.entry("DeleteMaintenanceWindow", List.of("WindowId")),
+            Map.entry("DescribeMaintenanceWindows", List.of()),
+            Map.entry("RegisterTargetWithMaintenanceWindow", List.of("WindowId", "ResourceType", "Targets")),
+            Map.entry("DeregisterTargetFromMaintenanceWindow", List.of("WindowId", "WindowTargetId")),
+            Map.entry("DescribeMaintenanceWindowTargets", List.of("WindowId")),
+            Map.entry("UpdateMaintenanceWindowTarget", List.of("WindowId", "WindowTargetId")),
+            Map.entry("RegisterTaskWithMaintenanceWindow", List.of("WindowId", "TaskArn", "TaskType")),
+            Map.entry("DeregisterTaskFromMaintenanceWindow", List.of("WindowId", "WindowTaskId")),
+            Map.entry("DescribeMaintenanceWindowTasks", List.of("WindowId")),
+            Map.entry("GetMaintenanceWindowTask", List.of("WindowId", "WindowTaskId")),
+            Map.entry("UpdateMaintenanceWindowTask", List.of("WindowId", "WindowTaskId")),
+            Map.entry("DescribeMaintenanceWindowExecutions", List.of("WindowId")),
+            Map.entry("GetMaintenanceWindowExecution", List.of("WindowExecutionId")),
+            Map.entry("DescribeMaintenanceWindowExecutionTasks", List.of("WindowExecutionId")),
+            Map.entry("GetMaintenanceWindowExecutionTask", List.of("WindowExecutionId", "TaskId")),
+            Map.entry("DescribeMaintenanceWindowExecutionTaskInvocations", List.of("WindowExecutionId", "TaskId")),
+            Map.entry("GetMaintenanceWindowExecutionTaskInvocation", List.of("WindowExecutionId", "TaskId",
+                    "InvocationId")),
+            Map.entry("DescribeInstanceInformation", List.of()),
+            Map.entry("GetCommandInvocation", List.of("CommandId", "InstanceId")));
+
     /** The operations handled, as named in the SSM model. */
-    public static final Set<String> OPERATIONS = Set.of("CreateMaintenanceWindow", "GetMaintenanceWindow",
-            "UpdateMaintenanceWindow", "DeleteMaintenanceWindow", "DescribeMaintenanceWindows",
-            "RegisterTargetWithMaintenanceWindow", "DeregisterTargetFromMaintenanceWindow",
-            "DescribeMaintenanceWindowTargets", "UpdateMaintenanceWindowTarget",
-            "RegisterTaskWithMaintenanceWindow", "DeregisterTaskFromMaintenanceWindow",
-            "DescribeMaintenanceWindowTasks", "GetMaintenanceWindowTask", "UpdateMaintenanceWindowTask",
-            "DescribeMaintenanceWindowExecutions", "GetMaintenanceWindowExecution",
-            "DescribeMaintenanceWindowExecutionTasks", "GetMaintenanceWindowExecutionTask",
-            "DescribeMaintenanceWindowExecutionTaskInvocations", "GetMaintenanceWindowExecutionTaskInvocation",
-            "DescribeInstanceInformation", "GetCommandInvocation");
+    public static final Set<String> OPERATIONS = Set.copyOf(REQUIRED.keySet());
 
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_\\-.]{3,128}$");
     private static final Pattern WINDOW_ID = Pattern.compile("^mw-[0-9a-f]{17}$");
@@ -167,8 +190,9 @@ public final class SsmService implements JsonService, AutoCloseable {
     @Override
     public Object handle(JsonRequest r) {
         if (closed) {
-            throw new AwsError("InternalServerError", 500, false, "LocalAws SSM is shut down");
+            throw SsmErrors.internal("LocalAws SSM is shut down");
         }
+        SsmErrors.requireMembers(REQUIRED.getOrDefault(r.operation(), List.of()), r.body());
         synchronized (this) {
             Scope s = scope(r.accountId(), r.region());
             return switch (r.operation()) {
@@ -176,9 +200,10 @@ public final class SsmService implements JsonService, AutoCloseable {
                 case "GetMaintenanceWindow" -> windowView(window(s, r), true);
                 case "UpdateMaintenanceWindow" -> updateWindow(s, r);
                 case "DeleteMaintenanceWindow" -> {
-                    Window w = window(s, r);
-                    s.windows.remove(w.id);
-                    yield Map.of("WindowId", w.id);
+                    // Deleting is idempotent: the model declares no DoesNotExistException here.
+                    String id = windowId(r);
+                    s.windows.remove(id);
+                    yield Map.of("WindowId", id);
                 }
                 case "DescribeMaintenanceWindows" -> describeWindows(s, r);
                 case "RegisterTargetWithMaintenanceWindow" -> registerTarget(s, r);
@@ -205,10 +230,11 @@ public final class SsmService implements JsonService, AutoCloseable {
                 }
                 case "UpdateMaintenanceWindowTask" -> updateTask(s, r);
                 case "DescribeMaintenanceWindowExecutions" -> {
-                    Window w = window(s, r);
+                    // An unknown window has no executions: the model declares no DoesNotExistException here.
+                    Window w = s.windows.get(windowId(r));
                     List<Object> list = new ArrayList<>();
                     // Newest first, as SSM lists them.
-                    for (int i = w.executions.size() - 1; i >= 0; i--) {
+                    for (int i = w == null ? -1 : w.executions.size() - 1; i >= 0; i--) {
                         list.add(executionView(w.executions.get(i), false));
                     }
                     yield page(r, "WindowExecutions", list, 10, 100);
@@ -240,9 +266,9 @@ public final class SsmService implements JsonService, AutoCloseable {
                     yield v;
                 }
                 case "DescribeInstanceInformation" -> page(r, "InstanceInformationList",
-                        s.instances.values().stream().map(this::instanceView).toList(), 10, 50);
+                        s.instances.values().stream().map(this::instanceView).toList(), 5, 50);
                 case "GetCommandInvocation" -> commands.view(s, r.require("CommandId"), r.require("InstanceId"));
-                default -> throw AwsError.badRequest("UnknownOperationException",
+                default -> throw SsmErrors.unknownOperation(
                         "LocalAws SSM does not implement " + r.operation() + "; it handles " + OPERATIONS);
             };
         }
@@ -257,7 +283,7 @@ public final class SsmService implements JsonService, AutoCloseable {
             return Map.of("WindowId", replay(s, token, r));
         }
         if (s.windows.size() >= MAX_WINDOWS) {
-            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window limit exceeded: "
+            throw SsmErrors.limitExceeded("Maintenance window limit exceeded: "
                     + "an account may have " + MAX_WINDOWS + " maintenance windows per region; delete unused ones");
         }
         Object allow = r.body().get("AllowUnassociatedTargets");
@@ -468,7 +494,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                     + "enum value set: [INSTANCE, RESOURCE_GROUP]");
         }
         if (w.targets.size() >= MAX_TARGETS) {
-            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window " + w.id
+            throw SsmErrors.limitExceeded("Maintenance window " + w.id
                     + " already has " + MAX_TARGETS + " targets, the most a window may have");
         }
         Target t = new Target(UUID.randomUUID().toString());
@@ -491,7 +517,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         if (safe) {
             for (Task task : w.tasks.values()) {
                 if (refersTo(task, t.id)) {
-                    throw new AwsError("TargetInUseException", 400, true, "Target " + t.id
+                    throw SsmErrors.targetInUse("Target " + t.id
                             + " is referenced by task " + task.id + "; deregister the task first or call without Safe");
                 }
             }
@@ -542,7 +568,7 @@ public final class SsmService implements JsonService, AutoCloseable {
             return Map.of("WindowTaskId", replay(s, token, r));
         }
         if (w.tasks.size() >= MAX_TASKS) {
-            throw new AwsError("ResourceLimitExceededException", 400, true, "Maintenance window " + w.id
+            throw SsmErrors.limitExceeded("Maintenance window " + w.id
                     + " already has " + MAX_TASKS + " tasks, the most a window may have");
         }
         Task t = new Task(UUID.randomUUID().toString());
@@ -777,12 +803,12 @@ public final class SsmService implements JsonService, AutoCloseable {
         return scopes.computeIfAbsent(accountId + "/" + region, k -> new Scope(accountId, region));
     }
 
+    private static String windowId(JsonRequest r) {
+        return matching(r.require("WindowId"), WINDOW_ID, "windowId");
+    }
+
     private static Window window(Scope s, JsonRequest r) {
-        String id = r.require("WindowId");
-        if (!WINDOW_ID.matcher(id).matches()) {
-            throw validation("Value '" + id + "' at 'windowId' failed to satisfy constraint: Member must satisfy "
-                    + "regular expression pattern: ^mw-[0-9a-f]{17}$");
-        }
+        String id = windowId(r);
         Window w = s.windows.get(id);
         if (w == null) {
             throw doesNotExist("Maintenance window " + id + " does not exist");
@@ -857,7 +883,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     private String replay(Scope s, String token, JsonRequest r) {
         Map.Entry<String, Map<String, Object>> prior = s.tokens.get(token);
         if (!prior.getValue().equals(withoutToken(r.body()))) {
-            throw new AwsError("IdempotentParameterMismatch", 400, true, "Error while calling " + r.operation()
+            throw SsmErrors.idempotentParameterMismatch("Error while calling " + r.operation()
                     + ": the client token " + token + " was used before with different parameters");
         }
         return prior.getKey();
@@ -933,7 +959,10 @@ public final class SsmService implements JsonService, AutoCloseable {
             try {
                 from = Integer.parseInt(token);
             } catch (NumberFormatException e) {
-                throw validation("The NextToken '" + token + "' is not one this service returned");
+                String message = "The NextToken '" + token + "' is not one this service returned";
+                // Only DescribeInstanceInformation declares InvalidNextToken; the others validate.
+                throw r.operation().equals("DescribeInstanceInformation")
+                        ? SsmErrors.invalidNextToken(message) : validation(message);
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -943,14 +972,6 @@ public final class SsmService implements JsonService, AutoCloseable {
             m.put("NextToken", Integer.toString(to));
         }
         return m;
-    }
-
-    static AwsError validation(String message) {
-        return AwsError.badRequest("ValidationException", message);
-    }
-
-    static AwsError doesNotExist(String message) {
-        return AwsError.badRequest("DoesNotExistException", message);
     }
 
     static Double epoch(Instant i) {
