@@ -1,0 +1,25 @@
+package dev.opskit.rds;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One RDS event of the cluster seen while following an upgrade, e.g.
+ * {@code "Upgrade in progress: Upgrading database objects."}.
+ *
+ * @param time when RDS recorded it
+ * @param message the event's message, as RDS wrote it
+ */
+public record UpgradeRdsEvent(Instant time, String message) {
+
+    /** Checks that both parts are given. */
+    public UpgradeRdsEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public String toString() {
+        return time + " " + message;
+    }
+}
