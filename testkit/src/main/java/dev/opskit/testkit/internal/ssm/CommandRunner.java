@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ final class CommandRunner implements AutoCloseable {
     static final int STDOUT_LIMIT = 24_000;
     static final int STDERR_LIMIT = 8_000;
     static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+    private static final long POLL_MILLIS = 20;
 
     private final Clock clock;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -36,11 +38,13 @@ final class CommandRunner implements AutoCloseable {
     }
 
     /**
-     * Runs the commands and records the outcome in {@code c} under {@code lock}.
+     * Runs the commands and records the outcome in {@code c} under {@code lock}: Success, Failed,
+     * TimedOut after {@code timeout} of real time, or Cancelled when the LocalAws clock reaches
+     * {@code stopAt} (the maintenance window cancels it) or LocalAws stops.
      *
      * @return true if the script exited 0
      */
-    boolean run(Object lock, Command c, Instance instance, List<String> lines, Duration timeout) {
+    boolean run(Object lock, Command c, Instance instance, List<String> lines, Duration timeout, Instant stopAt) {
         synchronized (lock) {
             c.status = "InProgress";
             c.statusDetails = "InProgress";
@@ -66,15 +70,24 @@ final class CommandRunner implements AutoCloseable {
                     .start();
             running.add(p);
             try {
-                if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                // Polls so that a virtual LocalAws clock moved past stopAt stops the command promptly.
+                while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)
+                        && System.nanoTime() < deadline && clock.instant().isBefore(stopAt)) {
+                    // still running
+                }
+                if (!p.isAlive()) {
                     code = p.exitValue();
                     status = code == 0 ? "Success" : "Failed";
                     details = status;
                 } else {
+                    // The shell first, so it runs no further line once a child is killed.
+                    List<ProcessHandle> children = p.descendants().toList();
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    children.forEach(ProcessHandle::destroyForcibly);
                     code = -1;
-                    status = "TimedOut";
-                    details = "ExecutionTimedOut";
+                    status = System.nanoTime() < deadline ? "Cancelled" : "TimedOut";
+                    details = status.equals("Cancelled") ? "Cancelled" : "ExecutionTimedOut";
                 }
             } finally {
                 running.remove(p);

@@ -15,21 +15,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * One execution of a maintenance window: its tasks in priority order (lower first, then in
- * registration order), each on its resolved targets with the task's max concurrency and max
- * errors. RUN_COMMAND tasks with {@code AWS-RunShellScript} really run on local instances; other
- * task types are recorded as failed invocations that say LocalAws does not run them.
+ * One execution of a maintenance window: its tasks in priority order, lower first, the tasks of
+ * one priority at the same time as SSM runs them; each task on its resolved targets with the
+ * task's max concurrency and max errors. RUN_COMMAND tasks with {@code AWS-RunShellScript} really
+ * run on local instances; other task types are recorded as failed invocations that say LocalAws
+ * does not run them.
+ *
+ * <p>Time comes from the LocalAws clock: no task starts after the window's cutoff
+ * ({@code duration - cutoff} hours after the start); a command still running at the window's
+ * end, or at the cutoff for a CANCEL_TASK task, is stopped and its invocation, task and the
+ * execution end TIMED_OUT.
  */
 final class ExecutionRun {
     private static final String SHELL_DOCUMENT = "AWS-RunShellScript";
@@ -42,6 +52,8 @@ final class ExecutionRun {
     private final Execution execution;
     private final CommandRunner commands;
     private final Clock clock;
+    private Instant cutoffAt;
+    private Instant endAt;
 
     ExecutionRun(SsmService lock, Window window, Execution execution, CommandRunner commands, Clock clock) {
         this.lock = lock;
@@ -56,48 +68,78 @@ final class ExecutionRun {
     }
 
     void run() {
-        List<Task> tasks;
-        Instant cutoffAt;
+        Map<Integer, List<Task>> byPriority = new TreeMap<>();
         synchronized (lock) {
             execution.status = "IN_PROGRESS";
-            tasks = new ArrayList<>(window.tasks.values());
-            tasks.sort(Comparator.comparingInt((Task t) -> t.priority).thenComparingLong(t -> t.order));
+            List<Task> tasks = new ArrayList<>(window.tasks.values());
+            tasks.sort(Comparator.comparingLong(t -> t.order));
+            tasks.forEach(t -> byPriority.computeIfAbsent(t.priority, k -> new ArrayList<>()).add(t));
             cutoffAt = execution.startTime.plus(Duration.ofHours(window.duration - window.cutoff));
+            endAt = execution.startTime.plus(Duration.ofHours(window.duration));
         }
-        if (tasks.isEmpty()) {
+        if (byPriority.isEmpty()) {
             finish("SUCCESS", "No tasks to execute.");
             return;
         }
-        boolean failed = false;
-        boolean cutOff = false;
-        for (Task task : tasks) {
+        Set<String> statuses = new HashSet<>();
+        for (List<Task> group : byPriority.values()) {
             if (Thread.currentThread().isInterrupted()) {
                 finish("CANCELLED", "The maintenance window execution was cancelled because LocalAws stopped.");
                 return;
             }
             if (!clock.instant().isBefore(cutoffAt)) {
-                // SSM starts no new task after the cutoff.
-                cutOff = true;
-                break;
+                finish("TIMED_OUT", "The maintenance window reached its cutoff before every task started.");
+                return;
             }
-            TaskExecution te;
-            List<Resource> resources;
-            synchronized (lock) {
-                te = new TaskExecution(UUID.randomUUID().toString(), execution, task);
-                te.status = "IN_PROGRESS";
-                te.startTime = clock.instant();
-                execution.tasks.add(te);
-                resources = resolve(task);
+            try {
+                statuses.addAll(runTogether(group));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finish("CANCELLED", "The maintenance window execution was cancelled because LocalAws stopped.");
+                return;
             }
-            String status = runTask(te, resources);
-            failed |= !status.equals("SUCCESS");
         }
-        if (cutOff) {
-            finish("TIMED_OUT", "The maintenance window reached its cutoff before every task started.");
-        } else if (failed) {
+        if (statuses.contains("TIMED_OUT")) {
+            finish("TIMED_OUT", "One or more tasks were stopped because the maintenance window ran out of time.");
+        } else if (!statuses.equals(Set.of("SUCCESS"))) {
             finish("FAILED", "One or more tasks in the orchestration failed.");
         } else {
             finish("SUCCESS", null);
+        }
+    }
+
+    /** Starts the tasks of one priority together and waits for all of them; returns their statuses. */
+    private List<String> runTogether(List<Task> group) throws InterruptedException {
+        List<Map.Entry<TaskExecution, List<Resource>>> started = new ArrayList<>();
+        synchronized (lock) {
+            for (Task task : group) {
+                TaskExecution te = new TaskExecution(UUID.randomUUID().toString(), execution, task);
+                te.status = "IN_PROGRESS";
+                te.startTime = clock.instant();
+                execution.tasks.add(te);
+                started.add(Map.entry(te, resolve(task)));
+            }
+        }
+        if (started.size() == 1) {
+            return List.of(runTask(started.get(0).getKey(), started.get(0).getValue()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(started.size(), SsmService.daemons("local-ssm-task"));
+        try {
+            List<Future<String>> running = new ArrayList<>();
+            for (Map.Entry<TaskExecution, List<Resource>> t : started) {
+                running.add(pool.submit(() -> runTask(t.getKey(), t.getValue())));
+            }
+            List<String> out = new ArrayList<>();
+            for (Future<String> f : running) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("LocalAws failed to run a maintenance window task", e.getCause());
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -158,6 +200,17 @@ final class ExecutionRun {
         return out;
     }
 
+    /** When the window stops a task's commands and starts no more invocations of it. */
+    private Instant stopAt(TaskExecution te) {
+        return "CANCEL_TASK".equals(te.cutoffBehavior) ? cutoffAt : endAt;
+    }
+
+    private String stopReason(TaskExecution te) {
+        return "CANCEL_TASK".equals(te.cutoffBehavior)
+                ? "The maintenance window reached its cutoff and the task's cutoff behavior is CANCEL_TASK."
+                : "The maintenance window ended.";
+    }
+
     private String runTask(TaskExecution te, List<Resource> resources) {
         if (resources.isEmpty() && te.taskType.equals("RUN_COMMAND")) {
             return endTask(te, "SUCCESS", "No invocations to execute.");
@@ -168,18 +221,19 @@ final class ExecutionRun {
         int n = resources.size();
         int concurrency = limit(te.maxConcurrency != null ? te.maxConcurrency : DEFAULT_CONCURRENCY, n, true);
         int maxErrors = limit(te.maxErrors != null ? te.maxErrors : DEFAULT_ERRORS, n, false);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, n), r -> {
-            Thread t = new Thread(r, "local-ssm-invocation");
-            t.setDaemon(true);
-            return t;
-        });
-        CompletionService<Boolean> done = new ExecutorCompletionService<>(pool);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, n),
+                SsmService.daemons("local-ssm-invocation"));
+        CompletionService<String> done = new ExecutorCompletionService<>(pool);
+        Instant stopAt = stopAt(te);
         int launched = 0;
         int running = 0;
         int errors = 0;
+        int timedOut = 0;
+        boolean stopped = false;
         try {
             while (launched < n || running > 0) {
-                while (launched < n && running < concurrency && errors <= maxErrors) {
+                stopped |= !clock.instant().isBefore(stopAt);
+                while (!stopped && launched < n && running < concurrency && errors <= maxErrors) {
                     Resource r = resources.get(launched++);
                     Invocation inv;
                     synchronized (lock) {
@@ -187,15 +241,17 @@ final class ExecutionRun {
                         inv.ownerInformation = r.ownerInformation();
                         te.invocations.add(inv);
                     }
-                    done.submit(() -> invoke(inv));
+                    done.submit(() -> invoke(inv, stopAt));
                     running++;
                 }
                 if (running == 0) {
                     break;
                 }
-                boolean ok = done.take().get();
+                String status = done.take().get();
                 running--;
-                if (!ok) {
+                if (status.equals("TIMED_OUT")) {
+                    timedOut++;
+                } else if (!status.equals("SUCCESS")) {
                     errors++;
                 }
             }
@@ -207,6 +263,10 @@ final class ExecutionRun {
             return endTask(te, "FAILED", "LocalAws failed to run the task: " + e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+        if (timedOut > 0 || (stopped && launched < n)) {
+            return endTask(te, "TIMED_OUT", stopReason(te) + " " + timedOut + " of " + n
+                    + " invocations were stopped; " + (n - launched) + " were not started.");
         }
         if (errors > maxErrors) {
             return endTask(te, "FAILED", "The task exceeded its max errors (" + te.maxErrors + "): " + errors
@@ -237,7 +297,8 @@ final class ExecutionRun {
         return Integer.parseInt(value);
     }
 
-    private boolean invoke(Invocation inv) {
+    /** Runs one invocation; returns its status. */
+    private String invoke(Invocation inv, Instant stopAt) {
         TaskExecution te = inv.task;
         synchronized (lock) {
             inv.status = "IN_PROGRESS";
@@ -278,10 +339,13 @@ final class ExecutionRun {
         if (t != null && !t.isEmpty() && t.get(0).matches("\\d{1,6}")) {
             timeout = Duration.ofSeconds(Long.parseLong(t.get(0)));
         }
-        commands.run(lock, command, instance, lines, timeout);
+        commands.run(lock, command, instance, lines, timeout, stopAt);
         String status;
         synchronized (lock) {
             status = command.status;
+        }
+        if (status.equals("Cancelled") && !clock.instant().isBefore(stopAt)) {
+            return endInvocation(inv, "TIMED_OUT", stopReason(te) + " The command was cancelled before it finished.");
         }
         return switch (status) {
             case "Success" -> endInvocation(inv, "SUCCESS", "Success");
@@ -299,13 +363,13 @@ final class ExecutionRun {
         }
     }
 
-    private boolean endInvocation(Invocation inv, String status, String details) {
+    private String endInvocation(Invocation inv, String status, String details) {
         synchronized (lock) {
             inv.status = status;
             inv.statusDetails = details;
             inv.endTime = clock.instant();
         }
-        return status.equals("SUCCESS");
+        return status;
     }
 
     @SuppressWarnings("unchecked")

@@ -128,6 +128,7 @@ final class SsmModel {
         final Map<String, Object> invocationParameters;
         final Map<String, Object> taskParameters;
         final String serviceRoleArn;
+        final String cutoffBehavior;
         String status = "PENDING";
         String statusDetails;
         Instant startTime;
@@ -145,6 +146,7 @@ final class SsmModel {
             this.invocationParameters = task.invocationParameters;
             this.taskParameters = task.taskParameters;
             this.serviceRoleArn = task.serviceRoleArn;
+            this.cutoffBehavior = task.cutoffBehavior;
         }
     }
 

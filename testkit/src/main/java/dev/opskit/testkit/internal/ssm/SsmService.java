@@ -41,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -131,17 +132,20 @@ public final class SsmService implements JsonService, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the SSM instance directory under " + dataDir, e);
         }
-        AtomicInteger n = new AtomicInteger();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-ssm-scheduler"));
-        this.runners = Executors.newCachedThreadPool(r -> daemon(r, "local-ssm-execution-" + n.incrementAndGet()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemons("local-ssm-scheduler"));
+        this.runners = Executors.newCachedThreadPool(daemons("local-ssm-execution"));
         this.commands = new CommandRunner(clock);
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+    /** Daemon threads named {@code <prefix>-<n>}, so that LocalAws never keeps a JVM alive. */
+    static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override

@@ -1,0 +1,180 @@
+package dev.opskit.ssm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.VirtualTime;
+import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalInstances;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskCutoffBehavior;
+
+/**
+ * How a window's tasks share its time, on LocalAws with a virtual clock that the test moves while
+ * commands run: tasks of one priority run together, nothing starts after the cutoff, and commands
+ * still running when the window's time is up are stopped and reported TIMED_OUT.
+ */
+class MaintenanceWindowTimingIT {
+    private static final VirtualTime TIME = VirtualTime.startingAt(Instant.parse("2026-06-01T08:00:00Z"));
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static LocalAws aws;
+    private static AwsContext ctx;
+
+    @TempDir
+    static Path dataDir;
+
+    @BeforeAll
+    static void start() {
+        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
+        ctx = aws.context();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+    }
+
+    /** A shell loop that waits at most 10 s for a file, then fails if it never came. */
+    private static String waitFor(String file) {
+        return "i=0; while [ ! -f " + file + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; test -f " + file;
+    }
+
+    private static MaintenanceWindows.Definition daily(String name, LocalInstances.Instance on, int hours, int cutoff) {
+        return MaintenanceWindows.create(name).schedule(Schedule.rate(1, ChronoUnit.DAYS))
+                .duration(Duration.ofHours(hours)).cutoff(Duration.ofHours(cutoff))
+                .target(Targets.instances(on.id())).context(ctx);
+    }
+
+    @Test
+    void tasksOfOnePriorityRunTogetherAfterTheLowerPriorityFinished() {
+        LocalInstances.Instance host = aws.instances().register();
+        MaintenanceWindow w = daily("parallel-window", host, 2, 1)
+                .task(Tasks.runCommand("AWS-RunShellScript").named("left").priority(2)
+                        .commands("test -f first-done", "touch left-started", waitFor("right-started")))
+                .task(Tasks.runCommand("AWS-RunShellScript").named("right").priority(2)
+                        .commands("test -f first-done", "touch right-started", waitFor("left-started")))
+                .task(Tasks.runCommand("AWS-RunShellScript").named("first").priority(1)
+                        .commands("touch first-done"))
+                .apply();
+
+        TIME.advance(Duration.ofDays(1));
+        Execution e = w.awaitNextExecution(WAIT);
+
+        // Each priority-2 task waits for the other to start: run one after the other, both fail.
+        assertThat(e.tasks()).extracting(TaskRun::status).containsExactly("SUCCESS", "SUCCESS", "SUCCESS");
+        assertThat(e.status()).isEqualTo("SUCCESS");
+        assertThat(host.sandbox().resolve("left-started")).exists();
+        assertThat(host.sandbox().resolve("right-started")).exists();
+    }
+
+    @Test
+    void noTaskStartsOnceTheCutoffIsReached() throws Exception {
+        LocalInstances.Instance host = aws.instances().register();
+        MaintenanceWindow w = daily("cutoff-window", host, 2, 1)
+                .task(Tasks.runCommand("AWS-RunShellScript").named("slow").priority(1)
+                        .commands("touch started", waitFor("go")))
+                .task(Tasks.runCommand("AWS-RunShellScript").named("late").priority(2).commands("touch late-ran"))
+                .apply();
+
+        TIME.advance(Duration.ofDays(1));
+        awaitFile(host.sandbox().resolve("started"));
+        // The slow task is still running when the window reaches duration - cutoff.
+        TIME.advance(Duration.ofHours(1));
+        Files.writeString(host.sandbox().resolve("go"), "");
+        Execution e = w.awaitNextExecution(WAIT);
+
+        assertThat(e.status()).isEqualTo("TIMED_OUT");
+        assertThat(e.statusDetails()).isEqualTo("The maintenance window reached its cutoff before every task started.");
+        assertThat(e.tasks()).singleElement().satisfies(t -> assertThat(t.status()).isEqualTo("SUCCESS"));
+        assertThat(host.sandbox().resolve("late-ran")).doesNotExist();
+    }
+
+    @Test
+    void aCommandStillRunningAtTheWindowsEndIsStoppedAndTimedOut() throws Exception {
+        LocalInstances.Instance host = aws.instances().register();
+        MaintenanceWindow w = daily("end-window", host, 1, 0)
+                .task(Tasks.runCommand("AWS-RunShellScript").named("endless")
+                        .commands("touch started", "sleep 20", "touch finished"))
+                .apply();
+
+        TIME.advance(Duration.ofDays(1));
+        awaitFile(host.sandbox().resolve("started"));
+        TIME.advance(Duration.ofMinutes(59));
+        Thread.sleep(100);
+        assertThat(w.executions()).singleElement().satisfies(x -> assertThat(x.status()).isEqualTo("IN_PROGRESS"));
+        TIME.advance(Duration.ofMinutes(1));
+        long before = System.nanoTime();
+        Execution e = awaitLatestFinished(w);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+        assertThat(e.status()).isEqualTo("TIMED_OUT");
+        TaskRun task = e.tasks().get(0);
+        assertThat(task.status()).isEqualTo("TIMED_OUT");
+        assertThat(task.statusDetails()).startsWith("The maintenance window ended.");
+        Invocation i = task.invocations().get(0);
+        assertThat(i.status()).isEqualTo("TIMED_OUT");
+        assertThat(i.statusDetails()).contains("cancelled before it finished");
+        assertThat(i.output()).hasValueSatisfying(o -> assertThat(o.status()).isEqualTo("Cancelled"));
+        assertThat(host.sandbox().resolve("finished")).doesNotExist();
+    }
+
+    @Test
+    void aCancelTaskCommandIsStoppedAtTheCutoff() throws Exception {
+        LocalInstances.Instance host = aws.instances().register();
+        MaintenanceWindow w = daily("cancel-at-cutoff-window", host, 3, 1)
+                .task(Tasks.runCommand("AWS-RunShellScript").named("cancellable")
+                        .commands("touch started", "sleep 20", "touch finished"))
+                .apply();
+        SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
+        String taskId = ssm.describeMaintenanceWindowTasks(b -> b.windowId(w.id())).tasks().get(0).windowTaskId();
+        ssm.updateMaintenanceWindowTask(b -> b.windowId(w.id()).windowTaskId(taskId)
+                .cutoffBehavior(MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK));
+
+        TIME.advance(Duration.ofDays(1));
+        awaitFile(host.sandbox().resolve("started"));
+        TIME.advance(Duration.ofHours(2));
+        Execution e = w.awaitNextExecution(WAIT);
+
+        assertThat(e.status()).isEqualTo("TIMED_OUT");
+        assertThat(e.tasks().get(0).statusDetails()).contains("cutoff behavior is CANCEL_TASK");
+        assertThat(e.invocations()).extracting(Invocation::status).isEqualTo(List.of("TIMED_OUT"));
+        assertThat(host.sandbox().resolve("finished")).doesNotExist();
+    }
+
+    /** The newest execution once finished; {@code awaitNextExecution} skips executions already listed. */
+    private static Execution awaitLatestFinished(MaintenanceWindow w) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Execution e = w.executions().get(0);
+        while (!e.finished() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            e = w.executions().get(0);
+        }
+        return e;
+    }
+
+    private static void awaitFile(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no " + file + " after " + WAIT + ": the command never started");
+            }
+            Thread.sleep(20);
+        }
+    }
+}
