@@ -21,7 +21,9 @@ import java.util.Set;
  *
  * <p>The source may be live: when the target replicates from it, a range that differs is checked
  * again once the replica has executed everything the source had written at the first read, and
- * reported only if it still differs. The users need {@code SELECT} on the checked schemas, and
+ * reported only if it still differs. A range that is written to many times a second for the whole
+ * check can still be reported, as the two servers are never read at exactly the same binlog
+ * position; run again, or verify after stopping writes. The users need {@code SELECT} on the checked schemas, and
  * {@code REPLICATION CLIENT} to read binlog and replica positions.
  *
  * <p>Each row hashes to {@code CRC32} over its columns joined with {@code '#'}, plus one flag per
