@@ -105,16 +105,33 @@ class MaintenanceWindowTimingIT {
         assertThat(host.sandbox().resolve("late-ran")).doesNotExist();
     }
 
+    /** A window whose one task is a command that runs for 20 s; fired, and its command started. */
+    private record LongCommand(MaintenanceWindow window, Path sandbox) {
+        static LongCommand start(String name, int hours, int cutoff, boolean cancelAtCutoff) throws Exception {
+            LocalInstances.Instance host = aws.instances().register();
+            MaintenanceWindow w = daily(name, host, hours, cutoff)
+                    .task(Tasks.runCommand("AWS-RunShellScript").named("long")
+                            .commands("touch started", "sleep 20", "touch finished"))
+                    .apply();
+            if (cancelAtCutoff) {
+                // The fluent Task has no cutoff behavior yet: set it the way a user of the SDK would.
+                SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
+                String taskId = ssm.describeMaintenanceWindowTasks(b -> b.windowId(w.id())).tasks().get(0)
+                        .windowTaskId();
+                ssm.updateMaintenanceWindowTask(b -> b.windowId(w.id()).windowTaskId(taskId)
+                        .cutoffBehavior(MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK));
+            }
+            TIME.advance(Duration.ofDays(1));
+            awaitFile(host.sandbox().resolve("started"));
+            return new LongCommand(w, host.sandbox());
+        }
+    }
+
     @Test
     void aCommandStillRunningAtTheWindowsEndIsStoppedAndTimedOut() throws Exception {
-        LocalInstances.Instance host = aws.instances().register();
-        MaintenanceWindow w = daily("end-window", host, 1, 0)
-                .task(Tasks.runCommand("AWS-RunShellScript").named("endless")
-                        .commands("touch started", "sleep 20", "touch finished"))
-                .apply();
+        LongCommand c = LongCommand.start("end-window", 1, 0, false);
+        MaintenanceWindow w = c.window();
 
-        TIME.advance(Duration.ofDays(1));
-        awaitFile(host.sandbox().resolve("started"));
         TIME.advance(Duration.ofMinutes(59));
         Thread.sleep(100);
         assertThat(w.executions()).singleElement().satisfies(x -> assertThat(x.status()).isEqualTo("IN_PROGRESS"));
@@ -131,30 +148,20 @@ class MaintenanceWindowTimingIT {
         assertThat(i.status()).isEqualTo("TIMED_OUT");
         assertThat(i.statusDetails()).contains("cancelled before it finished");
         assertThat(i.output()).hasValueSatisfying(o -> assertThat(o.status()).isEqualTo("Cancelled"));
-        assertThat(host.sandbox().resolve("finished")).doesNotExist();
+        assertThat(c.sandbox().resolve("finished")).doesNotExist();
     }
 
     @Test
     void aCancelTaskCommandIsStoppedAtTheCutoff() throws Exception {
-        LocalInstances.Instance host = aws.instances().register();
-        MaintenanceWindow w = daily("cancel-at-cutoff-window", host, 3, 1)
-                .task(Tasks.runCommand("AWS-RunShellScript").named("cancellable")
-                        .commands("touch started", "sleep 20", "touch finished"))
-                .apply();
-        SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
-        String taskId = ssm.describeMaintenanceWindowTasks(b -> b.windowId(w.id())).tasks().get(0).windowTaskId();
-        ssm.updateMaintenanceWindowTask(b -> b.windowId(w.id()).windowTaskId(taskId)
-                .cutoffBehavior(MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK));
+        LongCommand c = LongCommand.start("cancel-at-cutoff-window", 3, 1, true);
 
-        TIME.advance(Duration.ofDays(1));
-        awaitFile(host.sandbox().resolve("started"));
         TIME.advance(Duration.ofHours(2));
-        Execution e = w.awaitNextExecution(WAIT);
+        Execution e = c.window().awaitNextExecution(WAIT);
 
         assertThat(e.status()).isEqualTo("TIMED_OUT");
         assertThat(e.tasks().get(0).statusDetails()).contains("cutoff behavior is CANCEL_TASK");
         assertThat(e.invocations()).extracting(Invocation::status).isEqualTo(List.of("TIMED_OUT"));
-        assertThat(host.sandbox().resolve("finished")).doesNotExist();
+        assertThat(c.sandbox().resolve("finished")).doesNotExist();
     }
 
     /** The newest execution once finished; {@code awaitNextExecution} skips executions already listed. */

@@ -5,6 +5,7 @@ import dev.opskit.testkit.internal.ssm.SsmModel.Command;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
 import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
 import dev.opskit.testkit.internal.ssm.SsmModel.Invocation;
+import dev.opskit.testkit.internal.ssm.SsmModel.Progress;
 import dev.opskit.testkit.internal.ssm.SsmModel.Target;
 import dev.opskit.testkit.internal.ssm.SsmModel.Task;
 import dev.opskit.testkit.internal.ssm.SsmModel.TaskExecution;
@@ -144,11 +145,17 @@ final class ExecutionRun {
     }
 
     private void finish(String status, String details) {
+        end(execution, status, details);
+    }
+
+    /** Records how something ended; returns its status. */
+    private String end(Progress p, String status, String details) {
         synchronized (lock) {
-            execution.status = status;
-            execution.statusDetails = details;
-            execution.endTime = clock.instant();
+            p.status = status;
+            p.statusDetails = details;
+            p.endTime = clock.instant();
         }
+        return status;
     }
 
     @SuppressWarnings("unchecked")
@@ -213,7 +220,7 @@ final class ExecutionRun {
 
     private String runTask(TaskExecution te, List<Resource> resources) {
         if (resources.isEmpty() && te.taskType.equals("RUN_COMMAND")) {
-            return endTask(te, "SUCCESS", "No invocations to execute.");
+            return end(te, "SUCCESS", "No invocations to execute.");
         }
         if (resources.isEmpty()) {
             resources = List.of(new Resource(null, null, null));
@@ -258,33 +265,24 @@ final class ExecutionRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
-            return endTask(te, "CANCELLED", "LocalAws stopped while the task ran.");
+            return end(te, "CANCELLED", "LocalAws stopped while the task ran.");
         } catch (ExecutionException e) {
-            return endTask(te, "FAILED", "LocalAws failed to run the task: " + e.getCause());
+            return end(te, "FAILED", "LocalAws failed to run the task: " + e.getCause());
         } finally {
             pool.shutdownNow();
         }
         if (timedOut > 0 || (stopped && launched < n)) {
-            return endTask(te, "TIMED_OUT", stopReason(te) + " " + timedOut + " of " + n
+            return end(te, "TIMED_OUT", stopReason(te) + " " + timedOut + " of " + n
                     + " invocations were stopped; " + (n - launched) + " were not started.");
         }
         if (errors > maxErrors) {
-            return endTask(te, "FAILED", "The task exceeded its max errors (" + te.maxErrors + "): " + errors
+            return end(te, "FAILED", "The task exceeded its max errors (" + te.maxErrors + "): " + errors
                     + " of " + launched + " invocations failed; " + (n - launched) + " were not started.");
         }
         if (errors > 0) {
-            return endTask(te, "FAILED", errors + " of " + n + " invocations failed.");
+            return end(te, "FAILED", errors + " of " + n + " invocations failed.");
         }
-        return endTask(te, "SUCCESS", null);
-    }
-
-    private String endTask(TaskExecution te, String status, String details) {
-        synchronized (lock) {
-            te.status = status;
-            te.statusDetails = details;
-            te.endTime = clock.instant();
-        }
-        return status;
+        return end(te, "SUCCESS", null);
     }
 
     /** A max-concurrency or max-errors value, a count or a percentage of {@code n} targets. */
@@ -305,7 +303,7 @@ final class ExecutionRun {
             inv.startTime = clock.instant();
         }
         if (!te.taskType.equals("RUN_COMMAND")) {
-            return endInvocation(inv, "FAILED", "LocalAws records " + te.taskType + " tasks but does not run them ("
+            return end(inv, "FAILED", "LocalAws records " + te.taskType + " tasks but does not run them ("
                     + te.taskArn + "); use a RUN_COMMAND task with AWS-RunShellScript to run something locally.");
         }
         Map<String, Object> runCommand = runCommandParameters(te);
@@ -324,13 +322,13 @@ final class ExecutionRun {
         }
         if (instance == null) {
             setCommand(command, "Undeliverable", "Undeliverable");
-            return endInvocation(inv, "FAILED", "Instance " + inv.resourceId + " is not a managed instance of LocalAws"
+            return end(inv, "FAILED", "Instance " + inv.resourceId + " is not a managed instance of LocalAws"
                     + " in " + window.scope.accountId + "/" + window.scope.region
                     + "; register it with LocalAws's instances() first.");
         }
         if (!SHELL_DOCUMENT.equals(te.taskArn)) {
             setCommand(command, "Failed", "Failed");
-            return endInvocation(inv, "FAILED", "LocalAws runs only the AWS-RunShellScript document, not "
+            return end(inv, "FAILED", "LocalAws runs only the AWS-RunShellScript document, not "
                     + te.taskArn + ".");
         }
         List<String> lines = parameters.getOrDefault("commands", List.of());
@@ -345,13 +343,13 @@ final class ExecutionRun {
             status = command.status;
         }
         if (status.equals("Cancelled") && !clock.instant().isBefore(stopAt)) {
-            return endInvocation(inv, "TIMED_OUT", stopReason(te) + " The command was cancelled before it finished.");
+            return end(inv, "TIMED_OUT", stopReason(te) + " The command was cancelled before it finished.");
         }
         return switch (status) {
-            case "Success" -> endInvocation(inv, "SUCCESS", "Success");
-            case "TimedOut" -> endInvocation(inv, "TIMED_OUT", "ExecutionTimedOut");
-            case "Cancelled" -> endInvocation(inv, "CANCELLED", "Cancelled");
-            default -> endInvocation(inv, "FAILED", "Failed");
+            case "Success" -> end(inv, "SUCCESS", "Success");
+            case "TimedOut" -> end(inv, "TIMED_OUT", "ExecutionTimedOut");
+            case "Cancelled" -> end(inv, "CANCELLED", "Cancelled");
+            default -> end(inv, "FAILED", "Failed");
         };
     }
 
@@ -361,15 +359,6 @@ final class ExecutionRun {
             c.statusDetails = details;
             c.ended = clock.instant();
         }
-    }
-
-    private String endInvocation(Invocation inv, String status, String details) {
-        synchronized (lock) {
-            inv.status = status;
-            inv.statusDetails = details;
-            inv.endTime = clock.instant();
-        }
-        return status;
     }
 
     @SuppressWarnings("unchecked")

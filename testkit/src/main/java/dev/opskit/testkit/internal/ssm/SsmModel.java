@@ -102,13 +102,17 @@ final class SsmModel {
         }
     }
 
-    static final class Execution {
-        final String id;
-        final String windowId;
-        String status;
+    /** The status and times an execution, a task execution and an invocation all report. */
+    abstract static class Progress {
+        String status = "PENDING";
         String statusDetails;
         Instant startTime;
         Instant endTime;
+    }
+
+    static final class Execution extends Progress {
+        final String id;
+        final String windowId;
         final List<TaskExecution> tasks = new ArrayList<>();
 
         Execution(String id, String windowId) {
@@ -117,7 +121,7 @@ final class SsmModel {
         }
     }
 
-    static final class TaskExecution {
+    static final class TaskExecution extends Progress {
         final String id;
         final Execution execution;
         final String taskArn;
@@ -129,10 +133,6 @@ final class SsmModel {
         final Map<String, Object> taskParameters;
         final String serviceRoleArn;
         final String cutoffBehavior;
-        String status = "PENDING";
-        String statusDetails;
-        Instant startTime;
-        Instant endTime;
         final List<Invocation> invocations = new ArrayList<>();
 
         TaskExecution(String id, Execution execution, Task task) {
@@ -150,7 +150,7 @@ final class SsmModel {
         }
     }
 
-    static final class Invocation {
+    static final class Invocation extends Progress {
         final String id;
         final TaskExecution task;
         final String windowTargetId;
@@ -158,10 +158,6 @@ final class SsmModel {
         String executionId;
         String parameters;
         String ownerInformation;
-        String status = "PENDING";
-        String statusDetails;
-        Instant startTime;
-        Instant endTime;
 
         Invocation(String id, TaskExecution task, String windowTargetId, String resourceId) {
             this.id = id;

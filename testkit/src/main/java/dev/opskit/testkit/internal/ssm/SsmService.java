@@ -10,6 +10,7 @@ import dev.opskit.testkit.internal.protocol.JsonService;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
 import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
 import dev.opskit.testkit.internal.ssm.SsmModel.Invocation;
+import dev.opskit.testkit.internal.ssm.SsmModel.Progress;
 import dev.opskit.testkit.internal.ssm.SsmModel.Scope;
 import dev.opskit.testkit.internal.ssm.SsmModel.Target;
 import dev.opskit.testkit.internal.ssm.SsmModel.Task;
@@ -44,6 +45,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -282,10 +284,10 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private Object createWindow(Scope s, JsonRequest r) {
         String name = validName(r.require("Name"), "name");
-        String token = r.string("ClientToken");
-        if (token != null && s.tokens.containsKey(token)) {
-            return Map.of("WindowId", replay(s, token, r));
-        }
+        return createOnce(s, r, "WindowId", () -> newWindow(s, r, name));
+    }
+
+    private String newWindow(Scope s, JsonRequest r, String name) {
         if (s.windows.size() >= MAX_WINDOWS) {
             throw SsmErrors.limitExceeded("Maintenance window limit exceeded: "
                     + "an account may have " + MAX_WINDOWS + " maintenance windows per region; delete unused ones");
@@ -304,10 +306,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         applySchedule(w, r.require("Schedule"), r.string("ScheduleTimezone"), intOrNull(r, "ScheduleOffset"),
                 intRequired(r, "Duration"), intRequired(r, "Cutoff"), r.string("StartDate"), r.string("EndDate"));
         s.windows.put(w.id, w);
-        if (token != null) {
-            s.tokens.put(token, Map.entry(w.id, withoutToken(r.body())));
-        }
-        return Map.of("WindowId", w.id);
+        return w.id;
     }
 
     private Object updateWindow(Scope s, JsonRequest r) {
@@ -488,10 +487,10 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private Object registerTarget(Scope s, JsonRequest r) {
         Window w = window(s, r);
-        String token = r.string("ClientToken");
-        if (token != null && s.tokens.containsKey(token)) {
-            return Map.of("WindowTargetId", replay(s, token, r));
-        }
+        return createOnce(s, r, "WindowTargetId", () -> newTarget(w, r));
+    }
+
+    private String newTarget(Window w, JsonRequest r) {
         String type = r.require("ResourceType");
         if (!type.equals("INSTANCE") && !type.equals("RESOURCE_GROUP")) {
             throw validation("Value '" + type + "' at 'resourceType' failed to satisfy constraint: Member must satisfy "
@@ -508,10 +507,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
         t.description = r.string("Description");
         w.targets.put(t.id, t);
-        if (token != null) {
-            s.tokens.put(token, Map.entry(t.id, withoutToken(r.body())));
-        }
-        return Map.of("WindowTargetId", t.id);
+        return t.id;
     }
 
     private Object deregisterTarget(Scope s, JsonRequest r) {
@@ -567,10 +563,10 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private Object registerTask(Scope s, JsonRequest r) {
         Window w = window(s, r);
-        String token = r.string("ClientToken");
-        if (token != null && s.tokens.containsKey(token)) {
-            return Map.of("WindowTaskId", replay(s, token, r));
-        }
+        return createOnce(s, r, "WindowTaskId", () -> newTask(w, r));
+    }
+
+    private String newTask(Window w, JsonRequest r) {
         if (w.tasks.size() >= MAX_TASKS) {
             throw SsmErrors.limitExceeded("Maintenance window " + w.id
                     + " already has " + MAX_TASKS + " tasks, the most a window may have");
@@ -585,10 +581,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         applyTask(w, t, r, false);
         t.order = taskOrder++;
         w.tasks.put(t.id, t);
-        if (token != null) {
-            s.tokens.put(token, Map.entry(t.id, withoutToken(r.body())));
-        }
-        return Map.of("WindowTaskId", t.id);
+        return t.id;
     }
 
     @SuppressWarnings("unchecked")
@@ -738,10 +731,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         } else {
             m.put("WindowId", e.windowId);
         }
-        m.put("Status", e.status);
-        putIf(m, "StatusDetails", e.statusDetails);
-        putIf(m, "StartTime", epoch(e.startTime));
-        putIf(m, "EndTime", epoch(e.endTime));
+        putProgress(m, e);
         return m;
     }
 
@@ -760,10 +750,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         } else {
             m.put("TaskType", t.taskType);
         }
-        m.put("Status", t.status);
-        putIf(m, "StatusDetails", t.statusDetails);
-        putIf(m, "StartTime", epoch(t.startTime));
-        putIf(m, "EndTime", epoch(t.endTime));
+        putProgress(m, t);
         return m;
     }
 
@@ -775,10 +762,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         putIf(m, "ExecutionId", i.executionId);
         m.put("TaskType", i.task.taskType);
         putIf(m, "Parameters", i.parameters);
-        m.put("Status", i.status);
-        putIf(m, "StatusDetails", i.statusDetails);
-        putIf(m, "StartTime", epoch(i.startTime));
-        putIf(m, "EndTime", epoch(i.endTime));
+        putProgress(m, i);
         putIf(m, "OwnerInformation", i.ownerInformation);
         putIf(m, "WindowTargetId", i.windowTargetId);
         return m;
@@ -884,7 +868,24 @@ public final class SsmService implements JsonService, AutoCloseable {
         return List.copyOf(out);
     }
 
-    private String replay(Scope s, String token, JsonRequest r) {
+    /**
+     * Creates something once per client token: a retry with the same token and the same request
+     * answers the id the first call created, as SSM does.
+     */
+    private static Map<String, Object> createOnce(Scope s, JsonRequest r, String idMember, Supplier<String> create) {
+        String token = r.string("ClientToken");
+        if (token == null) {
+            return Map.of(idMember, create.get());
+        }
+        if (s.tokens.containsKey(token)) {
+            return Map.of(idMember, replay(s, token, r));
+        }
+        String id = create.get();
+        s.tokens.put(token, Map.entry(id, withoutToken(r.body())));
+        return Map.of(idMember, id);
+    }
+
+    private static String replay(Scope s, String token, JsonRequest r) {
         Map.Entry<String, Map<String, Object>> prior = s.tokens.get(token);
         if (!prior.getValue().equals(withoutToken(r.body()))) {
             throw SsmErrors.idempotentParameterMismatch("Error while calling " + r.operation()
@@ -980,6 +981,13 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     static Double epoch(Instant i) {
         return i == null ? null : i.toEpochMilli() / 1000.0;
+    }
+
+    private static void putProgress(Map<String, Object> m, Progress p) {
+        m.put("Status", p.status);
+        putIf(m, "StatusDetails", p.statusDetails);
+        putIf(m, "StartTime", epoch(p.startTime));
+        putIf(m, "EndTime", epoch(p.endTime));
     }
 
     private static void putIf(Map<String, Object> m, String k, Object v) {
