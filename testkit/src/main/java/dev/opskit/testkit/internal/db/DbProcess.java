@@ -139,6 +139,11 @@ final class DbProcess implements DbServer {
         return dir.resolve("error.log");
     }
 
+    /** Temporary tables and files; the shared /tmp is cleaned by other tools while servers run. */
+    Path tmpDir() {
+        return dir.resolve("tmp");
+    }
+
     @Override
     public synchronized void restart(DbSettings newSettings) {
         checkNotDestroyed();
@@ -227,7 +232,7 @@ final class DbProcess implements DbServer {
 
     private void launch() {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(tmpDir());
             Files.deleteIfExists(pidFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -279,6 +284,7 @@ final class DbProcess implements DbServer {
                 "--socket=" + socketPath(),
                 "--pid-file=" + pidFile(),
                 "--log-error=" + errorLog(),
+                "--tmpdir=" + tmpDir(),
                 "--skip-ssl",
                 "--skip-name-resolve",
                 "--server-id=" + s.serverId(),

@@ -125,19 +125,24 @@ final class MariaDbBinaries {
             return;
         }
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        // Its own temporary directory: the shared /tmp is cleaned by other tools, which broke installs.
+        Path scratch = target.resolveSibling(target.getFileName() + ".scratch-" + ProcessHandle.current().pid());
         try {
             deleteTree(tmp);
             Files.createDirectories(tmp.getParent());
+            Files.createDirectories(scratch);
             Path base = home();
             List<String> command = new ArrayList<>(List.of("/bin/sh", base.resolve("scripts/mariadb-install-db").toString(),
-                    "--no-defaults", "--basedir=" + base, "--datadir=" + tmp, "--auth-root-authentication-method=normal",
-                    "--skip-test-db", "--skip-name-resolve"));
+                    "--no-defaults", "--basedir=" + base, "--datadir=" + tmp, "--tmpdir=" + scratch,
+                    "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
             if (DbProcess.runningAsRoot()) {
                 command.add("--user=root");
             }
             command.addAll(INNODB_OPTIONS);
             Path log = tmp.resolveSibling(target.getFileName() + ".install.log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("TMPDIR", scratch.toString());
+            Process p = builder.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new OpsException("mariadb-install-db did not finish within 120 s; see " + log);
@@ -152,6 +157,7 @@ final class MariaDbBinaries {
                 deleteTree(tmp);
             }
             Files.deleteIfExists(log);
+            deleteTree(scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not install a MariaDB data directory at " + target, e);
         } catch (InterruptedException e) {

@@ -57,6 +57,14 @@ class DbServersIT {
             assertThat(one(s, "SELECT CURRENT_USER()")).isEqualTo(USER + "@%");
             assertThat(one(s, "SELECT @@log_bin")).isEqualTo("0");
             assertThat(one(s, "SELECT @@server_id")).isEqualTo(Integer.toString(db.settings().serverId()));
+            // Temporary tables live in the server's own directory, not in the shared /tmp that others clean.
+            Path tmpdir = Path.of(one(s, "SELECT @@tmpdir"));
+            assertThat(tmpdir).isEqualTo(((DbProcess) db).tmpDir()).isDirectory();
+            s.execute("CREATE DATABASE scratch");
+            s.execute("CREATE TEMPORARY TABLE scratch.t (id INT) ENGINE=MyISAM");
+            try (var files = java.nio.file.Files.list(tmpdir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.startsWith("#sql"));
+            }
         }
         assertThat(db.host()).isEqualTo("127.0.0.1");
         assertThat(db.isRunning()).isTrue();
