@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * ScheduleExpression.parse("at(2026-11-26T12:00:00)");
  * }</pre>
  *
- * <p>Values are immutable; two expressions are equal when their canonical text ({@link #toString})
+ * <p>Values are immutable; two expressions are equal when their canonical text ({@code toString()})
  * is equal, and {@code parse(e.toString())} equals {@code e}.
  */
 public sealed interface ScheduleExpression permits ScheduleExpression.Cron, ScheduleExpression.Rate,
