@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 /** RDS's rules for identifiers, paging markers, filters and timestamps, with its error messages. */
 final class Inputs {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
+    /** Tag keys and values, as the model documents them. */
+    private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
 
     private Inputs() {
     }
@@ -46,6 +48,42 @@ final class Inputs {
             value = value.substring(value.lastIndexOf(':') + 1);
         }
         return value.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code Tags.Tag.N.Key} / {@code .Value} as key to value (a later duplicate key wins), with
+     * RDS's rules: key 1-128 characters, value at most 256, neither starting with {@code aws:} or
+     * {@code rds:}, only letters, digits, white space and {@code _ . : / = + - @}; at most 50 tags.
+     */
+    static Map<String, String> tags(QueryRequest r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map<String, String> t : r.structs("Tags.Tag")) {
+            String key = t.get("Key");
+            String value = t.getOrDefault("Value", "");
+            if (key == null || key.isEmpty() || key.length() > 128 || !TAG_TEXT.matcher(key).matches()) {
+                throw AwsError.invalidParameterValue("Invalid tag key: " + key + ". A tag key has 1 to 128 Unicode "
+                        + "letters, digits, white space or _ . : / = + - @.");
+            }
+            if (value.length() > 256 || !TAG_TEXT.matcher(value).matches()) {
+                throw AwsError.invalidParameterValue("Invalid tag value for key " + key + ". A tag value has at most "
+                        + "256 Unicode letters, digits, white space or _ . : / = + - @.");
+            }
+            if (reservedTagPrefix(key) || reservedTagPrefix(value)) {
+                throw AwsError.invalidParameterValue("Tag keys and values cannot start with aws: or rds: (key "
+                        + key + ").");
+            }
+            out.put(key, value);
+        }
+        if (out.size() > 50) {
+            throw AwsError.invalidParameterValue("A resource can have at most 50 tags; the request has "
+                    + out.size() + ".");
+        }
+        return out;
+    }
+
+    private static boolean reservedTagPrefix(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.startsWith("aws:") || lower.startsWith("rds:");
     }
 
     /** Filters.Filter.N.Name / .Values.Value.M as name to values, checked against the allowed names. */

@@ -64,7 +64,7 @@ public final class RdsService implements QueryService, AutoCloseable {
             "ModifyDBClusterParameterGroup", "CreateDBParameterGroup", "DescribeDBParameterGroups",
             "DeleteDBParameterGroup", "DescribeDBParameters", "ModifyDBParameterGroup", "CreateDBClusterSnapshot",
             "DescribeDBClusterSnapshots", "DescribeEvents", "DescribeDBEngineVersions", "DescribeDBLogFiles",
-            "DownloadDBLogFilePortion");
+            "DownloadDBLogFilePortion", "ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource");
 
     private static final Set<String> SOURCE_TYPES = Set.of("db-instance", "db-parameter-group",
             "db-security-group", "db-snapshot", "db-cluster", "db-cluster-snapshot", "custom-engine-version",
@@ -158,6 +158,9 @@ public final class RdsService implements QueryService, AutoCloseable {
             case "DescribeDBEngineVersions" -> () -> describeEngineVersions(r);
             case "DescribeDBLogFiles" -> () -> describeLogFiles(r);
             case "DownloadDBLogFilePortion" -> () -> downloadLogFilePortion(r);
+            case "ListTagsForResource" -> () -> listTags(r);
+            case "AddTagsToResource" -> () -> addTags(r);
+            case "RemoveTagsFromResource" -> () -> removeTags(r);
             default -> throw RdsErrors.badRequest(RdsErrors.INVALID_ACTION,
                     "The action " + r.action() + " is not valid for this web service.");
         };
@@ -253,10 +256,12 @@ public final class RdsService implements QueryService, AutoCloseable {
             throw RdsErrors.badRequest(RdsErrors.CLUSTER_ALREADY_EXISTS, "DB Cluster already exists");
         }
         long backtrack = backtrackWindow(q, engine);
+        Map<String, String> tags = Inputs.tags(q);
         Cluster c = new Cluster(id, "cluster-" + randomId(), now(), engine, version.version(), user,
                 Secret.of(password), serverIds.incrementAndGet(), databaseName, Inputs.flag(q, "DeletionProtection"),
                 groupName);
         c.backtrackWindow = backtrack;
+        c.tags.putAll(tags);
         r.clusters.put(id, c);
         startCluster(r, c, timings.clusterCreate());
         return Xml.element("CreateDBClusterResult").add(RdsXml.cluster(r, c, now()));
@@ -318,9 +323,12 @@ public final class RdsService implements QueryService, AutoCloseable {
         if (r.clusters.containsKey(id)) {
             throw RdsErrors.badRequest(RdsErrors.CLUSTER_ALREADY_EXISTS, "DB Cluster already exists");
         }
+        Map<String, String> tags = Inputs.tags(q);
         Cluster c = new Cluster(id, "cluster-" + randomId(), now(), source.engine, source.engineVersion,
                 source.masterUsername, source.masterPassword, serverIds.incrementAndGet(), source.databaseName,
                 Inputs.flag(q, "DeletionProtection"), groupName);
+        // As on RDS: a clone has the tags of the request, not the source's.
+        c.tags.putAll(tags);
         c.cloneSource = source;
         if (restoreType.equals("copy-on-write")) {
             if (source.cloneGroupId == null) {
@@ -417,7 +425,8 @@ public final class RdsService implements QueryService, AutoCloseable {
             throw RdsErrors.invalidClusterState("DB cluster " + id + " is in state " + c.status
                     + " and cannot be deleted now; wait until it is available.");
         }
-        if (!r.membersOf(c).isEmpty()) {
+        // RDS refuses only while an instance is not deleting yet; deleting ones finish before the cluster goes.
+        if (r.membersOf(c).stream().anyMatch(i -> !i.status.equals("deleting"))) {
             throw RdsErrors.invalidClusterState(
                     "Cluster cannot be deleted, it still contains DB instances in non-deleting state.");
         }
@@ -435,24 +444,31 @@ public final class RdsService implements QueryService, AutoCloseable {
         }
         c.status = "deleting";
         Xml response = Xml.element("DeleteDBClusterResult").add(RdsXml.cluster(r, c, now()));
-        later(timings.delete(), () -> {
-            DbServer server;
-            synchronized (this) {
-                server = c.server;
-            }
-            if (server != null) {
-                try {
-                    server.destroy();
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not destroy the database server of DB cluster {}: {}", c.id, e.toString());
-                }
-            }
-            synchronized (this) {
-                r.clusters.remove(c.id, c);
-                event(r, "db-cluster", c.id, r.arn("cluster", c.id), "DB cluster deleted", "deletion");
-            }
-        });
+        later(timings.delete(), () -> finishClusterDelete(r, c));
         return response;
+    }
+
+    /** The cluster goes once its last (deleting) instance has gone, as on RDS. */
+    private void finishClusterDelete(Resources r, Cluster c) {
+        DbServer server;
+        synchronized (this) {
+            if (!r.membersOf(c).isEmpty()) {
+                later(POLL, () -> finishClusterDelete(r, c));
+                return;
+            }
+            server = c.server;
+        }
+        if (server != null) {
+            try {
+                server.destroy();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not destroy the database server of DB cluster {}: {}", c.id, e.toString());
+            }
+        }
+        synchronized (this) {
+            r.clusters.remove(c.id, c);
+            event(r, "db-cluster", c.id, r.arn("cluster", c.id), "DB cluster deleted", "deletion");
+        }
     }
 
     private Xml modifyCluster(QueryRequest q) {
@@ -675,8 +691,10 @@ public final class RdsService implements QueryService, AutoCloseable {
             throw RdsErrors.invalidValue("PromotionTier must be between 0 and 15, was " + tier + ".");
         }
         String az = q.string("AvailabilityZone") != null ? q.string("AvailabilityZone") : r.region + "a";
+        Map<String, String> tags = Inputs.tags(q);
         Instance i = new Instance(id, "db-" + randomId(), c.id, instanceClass, az, tier == null ? 1 : tier,
                 c.engine, c.engineVersion, group);
+        i.tags.putAll(tags);
         i.writer = r.membersOf(c).stream().noneMatch(m -> m.writer);
         r.instances.put(id, i);
         later(timings.instanceCreate(), () -> finishInstanceCreate(r, i));
@@ -833,7 +851,9 @@ public final class RdsService implements QueryService, AutoCloseable {
         if (groups.containsKey(name)) {
             throw RdsErrors.badRequest(RdsErrors.PG_ALREADY_EXISTS, "Parameter group " + name + " already exists");
         }
+        Map<String, String> tags = Inputs.tags(q);
         ParamGroup g = new ParamGroup(name, family, description, cluster, false);
+        g.tags.putAll(tags);
         groups.put(name, g);
         return cluster
                 ? Xml.element("CreateDBClusterParameterGroupResult").add(RdsXml.clusterGroup(r, g))
@@ -1179,6 +1199,63 @@ public final class RdsService implements QueryService, AutoCloseable {
                 .add("LogFileData", data.toString())
                 .add("Marker", Integer.toString(end))
                 .add("AdditionalDataPending", end < total);
+    }
+
+    // ---------------------------------------------------------------- tags
+
+    private Xml listTags(QueryRequest q) {
+        Map<String, String> tags = taggable(q, q.require("ResourceName"));
+        return Xml.element("ListTagsForResourceResult").add(RdsXml.tagList(tags));
+    }
+
+    private Xml addTags(QueryRequest q) {
+        String arn = q.require("ResourceName");
+        if (q.structs("Tags.Tag").isEmpty()) {
+            throw AwsError.missingParameter("Tags");
+        }
+        Map<String, String> add = Inputs.tags(q);
+        Map<String, String> tags = taggable(q, arn);
+        Map<String, String> merged = new java.util.LinkedHashMap<>(tags);
+        merged.putAll(add);
+        if (merged.size() > 50) {
+            throw RdsErrors.invalidValue("A resource can have at most 50 tags; " + arn + " would have "
+                    + merged.size() + ". Remove some with RemoveTagsFromResource first.");
+        }
+        tags.putAll(add);
+        return null;
+    }
+
+    private Xml removeTags(QueryRequest q) {
+        String arn = q.require("ResourceName");
+        List<String> keys = q.list("TagKeys.member");
+        if (keys.isEmpty()) {
+            throw AwsError.missingParameter("TagKeys");
+        }
+        taggable(q, arn).keySet().removeAll(keys);
+        return null;
+    }
+
+    /** The live tag map of the resource an ARN names, in the caller's account and region. */
+    private Map<String, String> taggable(QueryRequest q, String arn) {
+        Resources r = scope(q);
+        String[] parts = arn.split(":", 7);
+        if (parts.length != 7 || !parts[0].equals("arn") || !parts[2].equals("rds")) {
+            throw RdsErrors.invalidValue("The specified resource name " + arn + " is not a valid ARN; pass an ARN "
+                    + "such as " + r.arn("cluster", "my-cluster") + ".");
+        }
+        if (!parts[3].equals(r.region) || !parts[4].equals(r.account)) {
+            throw RdsErrors.invalidValue("The specified resource name does not match an RDS resource in this "
+                    + "region: " + arn + " (account " + r.account + ", region " + r.region + ").");
+        }
+        String id = parts[6].toLowerCase(Locale.ROOT);
+        return switch (parts[5]) {
+            case "cluster" -> cluster(r, id).tags;
+            case "db" -> instance(r, id).tags;
+            case "cluster-pg" -> group(r, id, true, RdsErrors.CLUSTER_PG_NOT_FOUND).tags;
+            case "pg" -> group(r, id, false, RdsErrors.PG_NOT_FOUND).tags;
+            default -> throw RdsErrors.invalidValue("LocalAws keeps tags of DB clusters, DB instances and parameter"
+                    + " groups only (ARN types cluster, db, cluster-pg, pg), not of " + parts[5] + ": " + arn + ".");
+        };
     }
 
     private static Long longParam(QueryRequest q, String name) {

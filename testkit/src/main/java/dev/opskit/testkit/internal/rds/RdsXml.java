@@ -67,7 +67,7 @@ final class RdsXml {
                 .add("HttpEndpointEnabled", false)
                 .add("CopyTagsToSnapshot", false)
                 .add("CrossAccountClone", false)
-                .add(Xml.element("TagList"));
+                .add(tagList(c.tags));
         if (c.pendingEngineVersion != null) {
             x.add(Xml.element("PendingModifiedValues").add("EngineVersion", c.pendingEngineVersion));
         }
@@ -119,8 +119,14 @@ final class RdsXml {
                 .add("IAMDatabaseAuthenticationEnabled", false)
                 .add("PerformanceInsightsEnabled", false)
                 .add("DeletionProtection", false)
-                .add(Xml.element("TagList"))
+                .add(tagList(i.tags))
                 .add("NetworkType", "IPV4");
+    }
+
+    /** A {@code TagList} of {@code Tag} members with {@code Key} and {@code Value}. */
+    static Xml tagList(java.util.Map<String, String> tags) {
+        return Xml.element("TagList").addAll("Tag", tags.entrySet(), e -> Xml.element("Tag")
+                .add("Key", e.getKey()).add("Value", e.getValue()));
     }
 
     static Xml clusterGroup(Resources r, ParamGroup g) {

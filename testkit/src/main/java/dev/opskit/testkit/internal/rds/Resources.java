@@ -78,6 +78,8 @@ final class Resources {
         DbServer server;
         /** The source whose server this cluster copies once its creation reaches that point. */
         Cluster cloneSource;
+        /** Tags by key, in the order they were first added. */
+        final Map<String, String> tags = new LinkedHashMap<>();
 
         Cluster(String id, String resourceId, Instant createdAt, String engine, String engineVersion,
                 String masterUsername, Secret masterPassword, int serverId, String databaseName,
@@ -113,6 +115,8 @@ final class Resources {
         Instant createdAt;
         /** Log files by name, in the order they were first written. */
         final Map<String, LogFile> logFiles = new LinkedHashMap<>();
+        /** Tags by key, in the order they were first added. */
+        final Map<String, String> tags = new LinkedHashMap<>();
 
         Instance(String id, String resourceId, String clusterId, String instanceClass, String availabilityZone,
                 int promotionTier, String engine, String engineVersion, String parameterGroup) {
@@ -143,6 +147,8 @@ final class Resources {
         final boolean isDefault;
         /** Values set by the user, by parameter name, with their apply method. */
         final Map<String, String[]> userValues = new LinkedHashMap<>();
+        /** Tags by key, in the order they were first added. */
+        final Map<String, String> tags = new LinkedHashMap<>();
 
         ParamGroup(String name, String family, String description, boolean cluster, boolean isDefault) {
             this.name = name;

@@ -42,6 +42,9 @@ class RdsModelConformanceTest {
             Map.entry("LogFileName", new String[] {"LogFileName", "upgrade-prechecks.log"}),
             Map.entry("SourceDBClusterIdentifier", new String[] {"SourceDBClusterIdentifier", "src"}),
             Map.entry("DBClusterSnapshotIdentifier", new String[] {"DBClusterSnapshotIdentifier", "s1"}),
+            Map.entry("ResourceName", new String[] {"ResourceName", "arn:aws:rds:us-east-1:111111111111:cluster:c1"}),
+            Map.entry("Tags", new String[] {"Tags.Tag.1.Key", "team", "Tags.Tag.1.Value", "payments"}),
+            Map.entry("TagKeys", new String[] {"TagKeys.member.1", "team"}),
             Map.entry("Parameters", new String[] {"Parameters.Parameter.1.ParameterName", "binlog_format",
                     "Parameters.Parameter.1.ParameterValue", "ROW", "Parameters.Parameter.1.ApplyMethod",
                     "pending-reboot"}));
@@ -121,6 +124,8 @@ class RdsModelConformanceTest {
                 rds.fail("DescribeDBClusterParameters", "DBClusterParameterGroupName", "none"),
                 rds.fail("DescribeDBClusterSnapshots", "DBClusterSnapshotIdentifier", "none"),
                 rds.fail("DescribeDBLogFiles", "DBInstanceIdentifier", "none"),
+                rds.fail("ListTagsForResource", "ResourceName", "arn:aws:rds:us-east-1:111111111111:cluster:none"),
+                rds.fail("ListTagsForResource", "ResourceName", "arn:aws:rds:us-east-1:111111111111:db:none"),
                 rds.fail("CreateDBCluster", "DBClusterIdentifier", "c", "Engine", "aurora-mysql",
                         "MasterUsername", "admin", "MasterUserPassword", "Passw0rd!!", "DBClusterParameterGroupName",
                         "none"),

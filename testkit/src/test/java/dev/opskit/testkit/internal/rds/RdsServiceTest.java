@@ -126,6 +126,42 @@ class RdsServiceTest {
     }
 
     @Test
+    void aClusterWhoseInstancesAreAllDeletingCanBeDeletedAndGoesAfterThem() {
+        Timings slowDelete = new Timings(java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
+                java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
+                java.time.Duration.ofMillis(300));
+        RdsFakeDatabases dbs = new RdsFakeDatabases();
+        try (RdsService slow = new RdsService(slowDelete, dbs, Clock.systemUTC())) {
+            RdsCalls calls = new RdsCalls(slow, "111111111111", "us-east-1");
+            calls.call("CreateDBCluster", "DBClusterIdentifier", "orders", "Engine", "aurora-mysql",
+                    "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+            for (String id : List.of("orders-1", "orders-2")) {
+                calls.call("CreateDBInstance", "DBInstanceIdentifier", id, "DBClusterIdentifier", "orders",
+                        "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
+            }
+            calls.settle();
+            calls.call("DeleteDBInstance", "DBInstanceIdentifier", "orders-1");
+            AwsError oneLeft = calls.fail("DeleteDBCluster", "DBClusterIdentifier", "orders",
+                    "SkipFinalSnapshot", "true");
+            assertThat(oneLeft.code()).isEqualTo("InvalidDBClusterStateFault");
+            assertThat(oneLeft.getMessage())
+                    .isEqualTo("Cluster cannot be deleted, it still contains DB instances in non-deleting state.");
+
+            calls.call("DeleteDBInstance", "DBInstanceIdentifier", "orders-2");
+            var deleting = calls.call("DeleteDBCluster", "DBClusterIdentifier", "orders", "SkipFinalSnapshot", "true");
+            assertThat(deleting.text("//DBCluster/Status")).isEqualTo("deleting");
+            calls.settle();
+            assertThat(calls.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
+                    .isEqualTo("DBClusterNotFoundFault");
+            assertThat(calls.call("DescribeDBInstances").texts("//DBInstance/DBInstanceIdentifier")).isEmpty();
+            assertThat(dbs.started.get(0).destroyed).isTrue();
+            List<String> events = calls.call("DescribeEvents").texts("//Event/Message");
+            // The instances go before their cluster.
+            assertThat(events.indexOf("DB cluster deleted")).isGreaterThan(events.lastIndexOf("DB instance deleted"));
+        }
+    }
+
+    @Test
     void binlogFormatInACustomGroupTakesEffectWhenTheWriterReboots() {
         clusterWithWriter("orders", "5.7.mysql_aurora.2.11.2");
         rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog",
