@@ -10,41 +10,42 @@ import java.util.List;
  *
  * <pre>{@code
  * for (ChunkDifference d : table.differences()) {
- *     System.out.println(d);   // rows with (id) from [10000] to before [20000]: source 10000 rows, target 10000 rows
+ *     System.out.println(d);   // rows with [id] after [10000] up to [20000]: source 10000 rows, target 10000 rows
  * }
  * }</pre>
  *
  * @param keyColumns the primary key's columns, empty for a table without one
- * @param lowerKey the first key value of the range (inclusive), empty if the range starts at the table's start
- * @param upperKey the key value the range ends before (exclusive), empty if the range goes to the table's end
+ * @param afterKey the key value the range starts after (exclusive): the last key of the chunk before;
+ *     empty if the range starts at the table's start
+ * @param upToKey the last key value of the range (inclusive), empty if the range goes to the table's end
  * @param sourceRows rows in the range on the source
  * @param targetRows rows in the range on the target
  */
-public record ChunkDifference(List<String> keyColumns, List<String> lowerKey, List<String> upperKey,
+public record ChunkDifference(List<String> keyColumns, List<String> afterKey, List<String> upToKey,
                               long sourceRows, long targetRows) {
     /** @throws InvalidInputException if a list is null or a bound does not match the key */
     public ChunkDifference {
-        if (keyColumns == null || lowerKey == null || upperKey == null) {
+        if (keyColumns == null || afterKey == null || upToKey == null) {
             throw new InvalidInputException("chunk difference", null, "use empty lists for open bounds");
         }
         keyColumns = List.copyOf(keyColumns);
-        lowerKey = List.copyOf(lowerKey);
-        upperKey = List.copyOf(upperKey);
-        if ((!lowerKey.isEmpty() && lowerKey.size() != keyColumns.size())
-                || (!upperKey.isEmpty() && upperKey.size() != keyColumns.size())) {
-            throw new InvalidInputException("chunk bounds", lowerKey + ".." + upperKey,
+        afterKey = List.copyOf(afterKey);
+        upToKey = List.copyOf(upToKey);
+        if ((!afterKey.isEmpty() && afterKey.size() != keyColumns.size())
+                || (!upToKey.isEmpty() && upToKey.size() != keyColumns.size())) {
+            throw new InvalidInputException("chunk bounds", afterKey + ".." + upToKey,
                     "each bound has one value per key column " + keyColumns);
         }
     }
 
     /** @return whether the difference covers the whole table (no primary key, or one chunk) */
     public boolean isWholeTable() {
-        return lowerKey.isEmpty() && upperKey.isEmpty();
+        return afterKey.isEmpty() && upToKey.isEmpty();
     }
 
     /**
      * A {@code WHERE} condition that selects the range, for looking at the rows by hand, such as
-     * {@code id >= '10000' AND id < '20000'} (composite keys as row comparisons).
+     * {@code `id` > '10000' AND `id` <= '20000'} (composite keys as row comparisons).
      *
      * @return the condition, {@code TRUE} for the whole table
      */
@@ -55,11 +56,11 @@ public record ChunkDifference(List<String> keyColumns, List<String> lowerKey, Li
         String cols = keyColumns.size() == 1 ? "`" + keyColumns.get(0) + "`"
                 : "(" + String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList()) + ")";
         StringBuilder b = new StringBuilder();
-        if (!lowerKey.isEmpty()) {
-            b.append(cols).append(" >= ").append(literal(lowerKey));
+        if (!afterKey.isEmpty()) {
+            b.append(cols).append(" > ").append(literal(afterKey));
         }
-        if (!upperKey.isEmpty()) {
-            b.append(b.length() > 0 ? " AND " : "").append(cols).append(" < ").append(literal(upperKey));
+        if (!upToKey.isEmpty()) {
+            b.append(b.length() > 0 ? " AND " : "").append(cols).append(" <= ").append(literal(upToKey));
         }
         return b.toString();
     }
@@ -71,12 +72,12 @@ public record ChunkDifference(List<String> keyColumns, List<String> lowerKey, Li
         return quoted.size() == 1 ? quoted.get(0) : "(" + String.join(", ", quoted) + ")";
     }
 
-    /** @return such as {@code rows with (id) from [10000] to before [20000]: source 10000 rows, target 9999 rows} */
+    /** @return such as {@code rows with [id] after [10000] up to [20000]: source 10000 rows, target 9999 rows} */
     @Override
     public String toString() {
         String range = isWholeTable() ? "all rows"
-                : "rows with " + keyColumns + " from " + (lowerKey.isEmpty() ? "the start" : lowerKey)
-                        + " to " + (upperKey.isEmpty() ? "the end" : "before " + upperKey);
+                : "rows with " + keyColumns + (afterKey.isEmpty() ? " from the start" : " after " + afterKey)
+                        + (upToKey.isEmpty() ? " to the end" : " up to " + upToKey);
         return range + ": source " + sourceRows + " rows, target " + targetRows + " rows";
     }
 }

@@ -6,12 +6,16 @@ import dev.opskit.rds.internal.verify.JdbcChunkSource;
 import dev.opskit.rds.internal.verify.JdbcReplicaSync;
 import dev.opskit.rds.internal.verify.ReplicaSync;
 import dev.opskit.rds.internal.verify.TableDiscovery;
+import dev.opskit.rds.internal.verify.TableSpec;
 import dev.opskit.rds.internal.verify.Verifier;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Compares the data of two MySQL-compatible servers, such as an Aurora cluster and its clone, by
@@ -157,7 +161,23 @@ public final class ConsistencyCheck {
                     : ReplicaSync.none();
             Verifier verifier = new Verifier(new JdbcChunkSource(s), new JdbcChunkSource(t), sync,
                     chunkSize, parallelism, maxRechecks);
-            return verifier.verify(TableDiscovery.discover(s, excluded), TableDiscovery.discover(t, excluded));
+            Set<String> skip = Set.copyOf(excluded);
+            // Both servers are read at once: discovery is on the critical path before the first chunk.
+            CompletableFuture<List<TableSpec>> onTarget =
+                    CompletableFuture.supplyAsync(() -> TableDiscovery.discover(t, skip));
+            List<TableSpec> onSource = TableDiscovery.discover(s, skip);
+            return verifier.verify(onSource, join(onTarget));
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 

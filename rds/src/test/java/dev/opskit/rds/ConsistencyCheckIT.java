@@ -13,7 +13,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,7 +59,21 @@ class ConsistencyCheckIT {
                 "CREATE TABLE crm.audit (msg VARCHAR(100) NULL, at DATETIME NULL)",
                 "INSERT INTO crm.audit SELECT CONCAT('event ', seq), TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE FROM seq_1_to_100",
                 "CREATE DATABASE scratch",
-                "CREATE TABLE scratch.tmp (id INT PRIMARY KEY)");
+                "CREATE TABLE scratch.tmp (id INT PRIMARY KEY)",
+                // every column type, under a composite binary + fractional DATETIME key
+                "CREATE DATABASE types",
+                "CREATE TABLE types.t (k VARBINARY(8) NOT NULL, at DATETIME(3) NOT NULL, i BIGINT UNSIGNED NULL,"
+                        + " d DECIMAL(20,6) NULL, f FLOAT NULL, g DOUBLE NULL, dt DATE NULL, tm TIME(6) NULL,"
+                        + " ts TIMESTAMP(6) NULL, y YEAR NULL, e ENUM('a','b','') NULL, st SET('x','y') NULL, bt BIT(10) NULL,"
+                        + " c CHAR(5) NULL, vc VARCHAR(50) NULL, tx TEXT NULL, bl BLOB NULL, j JSON NULL,"
+                        + " PRIMARY KEY (k, at))",
+                "INSERT INTO types.t SELECT UNHEX(LPAD(HEX(seq DIV 3), 8, '0')), TIMESTAMP('2024-01-01') + INTERVAL (seq % 3) * 1000 MICROSECOND,"
+                        + " IF(seq % 11 = 0, NULL, seq * 1000003), seq / 7, seq / 3, seq / 9, DATE('2024-01-01') + INTERVAL seq % 400 DAY,"
+                        + " SEC_TO_TIME(seq % 86400 + 0.25), TIMESTAMP('2024-02-01') + INTERVAL seq SECOND, 2000 + seq % 50,"
+                        + " ELT(seq % 3 + 1, 'a', 'b', ''), IF(seq % 2, 'x,y', 'y'), seq % 1024, LEFT(MD5(seq), 5),"
+                        + " IF(seq % 13 = 0, NULL, CONCAT('v#', seq)), REPEAT('t', seq % 20), UNHEX(MD5(seq)),"
+                        + " JSON_OBJECT('n', seq) FROM seq_1_to_25000",
+                "INSERT INTO types.t (k, at) VALUES (X'FFFFFFFF', '2030-01-01 00:00:00.5')");
         copy = servers.cloneOf(source, "copy", new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "ROW", 2));
         sql(copy, "INSERT INTO scratch.tmp VALUES (1)"); // differs, but excluded below
     }
@@ -83,7 +100,7 @@ class ConsistencyCheckIT {
 
     private static VerificationReport check(DbServer target) {
         // "live" belongs to the replication test, which writes to it while other tests run.
-        return ConsistencyCheck.between(endpoint(source), endpoint(target)).excludeSchemas("scratch", "live").run();
+        return ConsistencyCheck.between(endpoint(source), endpoint(target)).excludeSchemas("scratch", "live", "types").run();
     }
 
     @Test
@@ -110,12 +127,12 @@ class ConsistencyCheckIT {
             ChunkDifference d = r.table("shop.orders").orElseThrow().differences().get(0);
             assertThat(r.table("shop.orders").orElseThrow().differences()).hasSize(1);
             assertThat(d.keyColumns()).containsExactly("id");
-            assertThat(d.lowerKey()).containsExactly("10001");
-            assertThat(d.upperKey()).containsExactly("20001");
+            assertThat(d.afterKey()).containsExactly("10000");
+            assertThat(d.upToKey()).containsExactly("20000");
             assertThat(d.sourceRows()).isEqualTo(10_000);
             assertThat(d.targetRows()).isEqualTo(10_000);
             assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 3 chunks",
-                    "rows with [id] from [10001] to before [20001]");
+                    "rows with [id] after [10000] up to [20000]");
         } finally {
             sql(copy, "UPDATE shop.orders SET amount = amount - 0.01 WHERE id = 12345");
         }
@@ -127,8 +144,8 @@ class ConsistencyCheckIT {
         try {
             TableResult orders = check(copy).table("shop.orders").orElseThrow();
             assertThat(orders.differences()).singleElement()
-                    .satisfies(d -> assertThat(d.lowerKey()).isEmpty())
-                    .satisfies(d -> assertThat(d.upperKey()).containsExactly("10001"));
+                    .satisfies(d -> assertThat(d.afterKey()).isEmpty())
+                    .satisfies(d -> assertThat(d.upToKey()).containsExactly("10000"));
         } finally {
             sql(copy, "UPDATE shop.orders SET note = NULL WHERE id = 21");
         }
@@ -145,13 +162,13 @@ class ConsistencyCheckIT {
             ChunkDifference lines = r.table("shop.order_lines").orElseThrow().differences().get(0);
             assertThat(r.table("shop.order_lines").orElseThrow().differences()).hasSize(1);
             assertThat(lines.keyColumns()).containsExactly("order_id", "line");
-            // 18000 rows in chunks of 10000: rows 1..10000 (orders 1..3334 line 1), then the rest
-            assertThat(lines.lowerKey()).containsExactly("3334", "2");
-            assertThat(lines.upperKey()).isEmpty();
+            // 18000 rows in chunks of 10000: rows 1..10000 (up to order 3334 line 1), then the rest
+            assertThat(lines.afterKey()).containsExactly("3334", "1");
+            assertThat(lines.upToKey()).isEmpty();
             TableResult customers = r.table("crm.customers").orElseThrow();
             assertThat(customers.differences()).singleElement().satisfies(d -> {
-                assertThat(d.lowerKey()).isEmpty();
-                assertThat(d.upperKey()).containsExactly("C10001");
+                assertThat(d.afterKey()).isEmpty();
+                assertThat(d.upToKey()).containsExactly("C10000");
                 assertThat(d.sourceRows()).isEqualTo(10_000);
                 assertThat(d.targetRows()).isEqualTo(9_999);
             });
@@ -166,6 +183,132 @@ class ConsistencyCheckIT {
                     "UPDATE crm.audit SET msg = 'event 50' WHERE msg = 'changed'");
         }
         assertThat(check(copy).identical()).isTrue();
+    }
+
+    /** Each column of each type, changed in one row or set to NULL, or '' where NULL was, is found in its chunk. */
+    @Test
+    void aChangeInAnyColumnOfAnyTypeIsFound() throws SQLException {
+        String full = "k = UNHEX('00001000') AND at = '2024-01-01 00:00:00.002'"; // seq 12290: 2nd chunk, no NULLs; the 1st ends at seq 10000
+        String empty = "k = X'FFFFFFFF'"; // only NULLs besides the key, in the last chunk
+        Map<String, String> changes = new LinkedHashMap<>();
+        changes.put("i", "i + 1");
+        changes.put("d", "d + 0.000001");
+        changes.put("f", "f + 1");
+        changes.put("g", "g + 0.000001");
+        changes.put("dt", "dt + INTERVAL 1 DAY");
+        changes.put("tm", "tm + INTERVAL 1 MICROSECOND");
+        changes.put("ts", "ts + INTERVAL 1 MICROSECOND");
+        changes.put("y", "y + 1");
+        changes.put("e", "IF(e = 'a', 'b', 'a')");
+        changes.put("st", "IF(st = 'y', 'x', 'y')");
+        changes.put("bt", "bt ^ 1");
+        changes.put("c", "CONCAT(LEFT(c, 4), 'z')");
+        changes.put("vc", "CONCAT(vc, '#')");
+        changes.put("tx", "CONCAT(tx, ' ')");
+        changes.put("bl", "CONCAT(bl, X'00')");
+        changes.put("j", "JSON_OBJECT('n', -1)");
+        sql(copy, "CREATE OR REPLACE TABLE scratch.orig AS SELECT * FROM types.t WHERE " + full);
+        List<String> missed = new ArrayList<>();
+        for (Map.Entry<String, String> c : changes.entrySet()) {
+            String col = c.getKey();
+            String restore = "UPDATE types.t t JOIN scratch.orig o USING (k, at) SET t." + col + " = o." + col;
+            for (String change : List.of(c.getValue(), "NULL")) {
+                sql(copy, "UPDATE types.t SET " + col + " = " + change + " WHERE " + full);
+                try {
+                    List<ChunkDifference> d = checkTypes().table("types.t").orElseThrow().differences();
+                    if (d.size() != 1 || !d.get(0).afterKey().equals(List.of("0x00000d05", "2024-01-01 00:00:00.001"))) {
+                        missed.add(col + " = " + change + ": " + d);
+                    }
+                } finally {
+                    sql(copy, restore);
+                }
+            }
+            // NULL on the source, the empty value (or 0) on the copy
+            String blank = List.of("i", "d", "f", "g", "y", "bt").contains(col) ? "0"
+                    : List.of("dt").contains(col) ? "'0000-00-00'" : List.of("tm").contains(col) ? "'00:00:00'"
+                    : List.of("ts").contains(col) ? "'0000-00-00 00:00:00'" : List.of("j").contains(col) ? "'\"\"'" : "''";
+            sql(copy, "SET SESSION sql_mode = ''", "UPDATE types.t SET " + col + " = " + blank + " WHERE " + empty);
+            try {
+                List<ChunkDifference> d = checkTypes().table("types.t").orElseThrow().differences();
+                if (d.size() != 1 || !d.get(0).upToKey().isEmpty()) {
+                    missed.add(col + " NULL -> " + blank + ": " + d);
+                }
+            } finally {
+                sql(copy, "UPDATE types.t SET " + col + " = NULL WHERE " + empty);
+            }
+        }
+        sql(copy, "DROP TABLE scratch.orig");
+        assertThat(missed).isEmpty();
+        VerificationReport r = checkTypes();
+        assertThat(r.identical()).as(r.summary()).isTrue();
+        assertThat(r.table("types.t").orElseThrow().chunks()).isEqualTo(3);
+        assertThat(r.table("types.t").orElseThrow().sourceRows()).isEqualTo(25_001);
+    }
+
+    private static VerificationReport checkTypes() {
+        return ConsistencyCheck.between(endpoint(source), endpoint(copy))
+                .excludeSchemas("scratch", "live", "shop", "crm").run();
+    }
+
+    /**
+     * Property: two rows that differ in one column only, NULL against '' included, never give the
+     * same string to hash. Random values from an alphabet made of the separator, empty strings and
+     * NULLs, hashed by the server itself.
+     */
+    @Test
+    void rowsDifferingInOneColumnNeverShareTheRowHashInput() throws SQLException {
+        sql(source, "CREATE TABLE IF NOT EXISTS scratch.pairs (id INT PRIMARY KEY, a VARCHAR(10) NULL, b VARCHAR(10) NULL,"
+                + " c VARCHAR(10) NOT NULL, n INT NULL)", "TRUNCATE scratch.pairs");
+        String[] alphabet = {null, "", "#", "##", "a", "a#", "#a", "0", "1"};
+        java.util.Random random = new java.util.Random(20240501);
+        StringBuilder insert = new StringBuilder("INSERT INTO scratch.pairs VALUES ");
+        for (int pair = 0; pair < 2000; pair++) {
+            Object[] row = {pick(random, alphabet), pick(random, alphabet), pick(random, alphabet, false),
+                    random.nextInt(4) == 0 ? null : random.nextInt(3)};
+            Object[] other = row.clone();
+            int col = random.nextInt(4);
+            while (java.util.Objects.equals(other[col], row[col])) {
+                other[col] = col == 3 ? (random.nextInt(4) == 0 ? null : random.nextInt(3))
+                        : pick(random, alphabet, col != 2);
+            }
+            insert.append(pair == 0 ? "" : ", ").append(values(2 * pair, row)).append(", ").append(values(2 * pair + 1, other));
+        }
+        sql(source, insert.toString());
+        dev.opskit.rds.internal.verify.TableSpec t = new dev.opskit.rds.internal.verify.TableSpec("scratch", "pairs",
+                List.of("id", "a", "b", "c", "n"), java.util.Set.of("a", "b", "n"), List.of("id"));
+        String input = dev.opskit.rds.internal.verify.ChecksumSql.rowHashInput(t).replace("`id`, ", "");
+        List<String> collisions = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(source.jdbcUrl(), USER, PASSWORD.reveal());
+             Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT id, a, b, c, n, " + input + " FROM scratch.pairs ORDER BY id")) {
+            while (rs.next()) {
+                String first = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getString(5);
+                byte[] firstInput = rs.getBytes(6);
+                rs.next();
+                if (java.util.Arrays.equals(firstInput, rs.getBytes(6))) {
+                    collisions.add(first + " vs " + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4)
+                            + "|" + rs.getString(5));
+                }
+            }
+        }
+        assertThat(collisions).isEmpty();
+    }
+
+    private static String pick(java.util.Random random, String[] alphabet) {
+        return pick(random, alphabet, true);
+    }
+
+    private static String pick(java.util.Random random, String[] alphabet, boolean nullable) {
+        String v = alphabet[random.nextInt(alphabet.length)];
+        return v == null && !nullable ? "" : v;
+    }
+
+    private static String values(int id, Object[] row) {
+        StringBuilder b = new StringBuilder("(").append(id);
+        for (Object v : row) {
+            b.append(", ").append(v == null ? "NULL" : v instanceof String str ? "'" + str + "'" : v.toString());
+        }
+        return b.append(')').toString();
     }
 
     @Test
@@ -234,6 +377,6 @@ class ConsistencyCheckIT {
         assertThat(r.differences()).extracting(TableResult::table).containsExactly("live.customers");
         assertThat(r.rechecks()).isEqualTo(2);
         List<ChunkDifference> d = r.table("live.customers").orElseThrow().differences();
-        assertThat(d).singleElement().satisfies(x -> assertThat(x.lowerKey()).containsExactly("C10001"));
+        assertThat(d).singleElement().satisfies(x -> assertThat(x.afterKey()).containsExactly("C10000"));
     }
 }

@@ -5,19 +5,19 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A range of primary key values: from {@code lower} (inclusive) to {@code upper} (exclusive);
+ * A range of primary key values: after {@code after} (exclusive) up to {@code upTo} (inclusive);
  * an empty list means unbounded on that side. Both empty: the whole table.
  */
-public record ChunkBounds(List<Object> lower, List<Object> upper) {
+public record ChunkBounds(List<Object> after, List<Object> upTo) {
     public static final ChunkBounds WHOLE_TABLE = new ChunkBounds(List.of(), List.of());
 
     public ChunkBounds {
         // Key values may be byte[] (binary keys), so keep them as given but unmodifiable.
-        lower = Collections.unmodifiableList(new ArrayList<>(lower));
-        upper = Collections.unmodifiableList(new ArrayList<>(upper));
+        after = Collections.unmodifiableList(new ArrayList<>(after));
+        upTo = Collections.unmodifiableList(new ArrayList<>(upTo));
     }
 
     public boolean isWholeTable() {
-        return lower.isEmpty() && upper.isEmpty();
+        return after.isEmpty() && upTo.isEmpty();
     }
 }

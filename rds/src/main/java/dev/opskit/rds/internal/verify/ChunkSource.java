@@ -1,17 +1,14 @@
 package dev.opskit.rds.internal.verify;
 
 import java.util.List;
-import java.util.Optional;
 
-/** One side of a comparison: finds chunk boundaries and computes chunk checksums. */
+/** One side of a comparison: checksums chunks of a table. */
 public interface ChunkSource {
     /**
-     * Finds the primary key of the row {@code offset} rows after {@code from} (inclusive) in key
-     * order, or after the table's start when {@code from} is empty.
-     *
-     * @return the key values, empty when the table ends first
+     * Checksums the first {@code rows} rows in key order after the key {@code after} (exclusive),
+     * or from the table's start when {@code after} is empty, and returns the last key seen.
      */
-    Optional<List<Object>> keyAfter(TableSpec table, List<Object> from, int offset);
+    ChunkScan scan(TableSpec table, List<Object> after, int rows);
 
     /** Computes the checksum of the rows within the bounds. */
     Checksum checksum(TableSpec table, ChunkBounds bounds);

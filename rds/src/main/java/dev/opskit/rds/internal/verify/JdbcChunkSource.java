@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** A {@link ChunkSource} that runs {@link ChecksumSql} on a server. */
 public final class JdbcChunkSource implements ChunkSource {
@@ -18,27 +17,28 @@ public final class JdbcChunkSource implements ChunkSource {
     }
 
     @Override
-    public Optional<List<Object>> keyAfter(TableSpec table, List<Object> from, int offset) {
-        String sql = ChecksumSql.keyAfter(table, !from.isEmpty(), offset);
-        try (Connection c = pool.connection("find chunk boundaries of " + table.fullName());
+    public ChunkScan scan(TableSpec table, List<Object> after, int rows) {
+        String sql = ChecksumSql.scan(table, !after.isEmpty(), rows);
+        try (Connection c = pool.connection("checksum " + table.fullName());
              PreparedStatement s = c.prepareStatement(sql)) {
             List<Object> params = new ArrayList<>();
-            if (!from.isEmpty()) {
-                ChecksumSql.addRangeParams(params, from);
+            if (!after.isEmpty()) {
+                ChecksumSql.addRangeParams(params, after);
             }
             bind(s, params);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                rs.next();
+                Checksum sum = new Checksum(rs.getLong(1), rs.getLong(2));
+                List<Object> last = new ArrayList<>();
+                if (sum.rows() > 0) {
+                    for (int i = 0; i < table.keyColumns().size(); i++) {
+                        last.add(rs.getObject(3 + i));
+                    }
                 }
-                List<Object> key = new ArrayList<>();
-                for (int i = 1; i <= table.keyColumns().size(); i++) {
-                    key.add(rs.getObject(i));
-                }
-                return Optional.of(key);
+                return new ChunkScan(sum, last);
             }
         } catch (SQLException e) {
-            throw pool.failure("find chunk boundaries of " + table.fullName(), e);
+            throw pool.failure("checksum " + table.fullName(), e);
         }
     }
 

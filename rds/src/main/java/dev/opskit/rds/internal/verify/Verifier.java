@@ -21,15 +21,18 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Compares tables chunk by chunk. Boundaries are found once, on the source, by walking the
- * primary key {@code chunkSize} rows at a time; each chunk is checksummed on both servers at the
- * same time as soon as its boundary is known, so finding boundaries overlaps with checksumming.
+ * Compares tables chunk by chunk. On the source, each table is walked by a chain of scans: one
+ * query checksums the next {@code chunkSize} rows and returns the last key, which starts the next
+ * scan, so finding boundaries costs no pass of its own. As soon as a scan returns, the next one is
+ * queued on the source and the same key range is queued on the target: both servers stay busy, the
+ * target one chunk behind. Tables are walked at the same time, up to {@code parallelism} queries
+ * per server.
  *
  * <p>With a live source (the target replicates from it) a chunk can differ only because the
  * target has not applied the latest events yet. Differing chunks are therefore checked again:
  * read the source's binlog position (after every first read, so it covers all of them), wait
  * until the replica has executed up to it, and compare again; a chunk is reported only if it
- * still differs after {@code maxRechecks} rounds.
+ * still differs after {@code maxRechecks} rounds. Nothing of this runs when no chunk differs.
  */
 public final class Verifier {
     private final ChunkSource source;
@@ -58,10 +61,13 @@ public final class Verifier {
         }
     }
 
-    /** Per-table state, filled by the planner and the checksum tasks. */
+    /** Per-table state, filled by the scan chain and the checksum tasks. */
     private static final class TableRun {
         final TableSpec table;
+        /** In key order; added to by one scan at a time. */
         final List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+        /** Completes when the chain has scanned the whole table. */
+        final CompletableFuture<Void> scanned = new CompletableFuture<>();
         String problem;
 
         TableRun(TableSpec table) {
@@ -78,11 +84,8 @@ public final class Verifier {
 
         ExecutorService sourcePool = Executors.newFixedThreadPool(parallelism, threads("verify-source"));
         ExecutorService targetPool = Executors.newFixedThreadPool(parallelism, threads("verify-target"));
-        ExecutorService planners = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, names.size())),
-                threads("verify-plan"));
         try {
             List<TableRun> runs = new ArrayList<>();
-            List<CompletableFuture<Void>> planning = new ArrayList<>();
             for (String name : names) {
                 TableSpec s = onSource.get(name);
                 TableSpec t = onTarget.get(name);
@@ -96,14 +99,25 @@ public final class Verifier {
                     run.problem = "columns differ: source " + s.columns() + ", target " + t.columns();
                 } else if (!s.keyColumns().equals(t.keyColumns())) {
                     run.problem = "primary keys differ: source " + s.keyColumns() + ", target " + t.keyColumns();
+                } else if (!s.hasPrimaryKey()) {
+                    run.outcomes.add(compare(new Chunk(s, ChunkBounds.WHOLE_TABLE), sourcePool, targetPool));
+                    run.scanned.complete(null);
                 } else {
-                    planning.add(CompletableFuture.runAsync(() -> plan(run, sourcePool, targetPool), planners));
+                    sourcePool.execute(() -> scan(run, List.of(), null, sourcePool, targetPool));
                 }
             }
-            join(planning);
+            for (TableRun run : runs) {
+                if (run.problem == null) {
+                    join(run.scanned);
+                }
+            }
             List<Outcome> differing = new ArrayList<>();
             for (TableRun run : runs) {
-                for (CompletableFuture<Outcome> f : run.outcomes) {
+                List<CompletableFuture<Outcome>> outcomes;
+                synchronized (run) {
+                    outcomes = List.copyOf(run.outcomes);
+                }
+                for (CompletableFuture<Outcome> f : outcomes) {
                     Outcome o = join(f);
                     if (!o.same()) {
                         differing.add(o);
@@ -137,28 +151,55 @@ public final class Verifier {
             }
             return new VerificationReport(results, rounds, Duration.ofNanos(System.nanoTime() - start));
         } finally {
-            planners.shutdownNow();
             sourcePool.shutdownNow();
             targetPool.shutdownNow();
         }
     }
 
-    /** Walks the key on the source and starts each chunk's comparison as soon as it is known. */
-    private void plan(TableRun run, ExecutorService sourcePool, ExecutorService targetPool) {
-        TableSpec t = run.table;
-        if (!t.hasPrimaryKey()) {
-            run.outcomes.add(compare(new Chunk(t, ChunkBounds.WHOLE_TABLE), sourcePool, targetPool));
-            return;
-        }
-        List<Object> lower = List.of();
-        while (true) {
-            Optional<List<Object>> next = source.keyAfter(t, lower, chunkSize);
-            if (next.isEmpty()) {
-                run.outcomes.add(compare(new Chunk(t, new ChunkBounds(lower, List.of())), sourcePool, targetPool));
-                return;
+    /** A full chunk scanned on the source whose range ends only when the next scan says whether rows follow. */
+    private record Pending(List<Object> after, ChunkScan scan) {
+    }
+
+    /**
+     * Checksums the next chunk on the source, queues the previous one's range on the target, then
+     * queues the next scan. A full chunk waits for the next scan: if that finds no rows, the full
+     * chunk becomes the last one and reaches to the table's end (for rows only the target has),
+     * instead of adding an empty chunk. Outcomes stay in key order as only one scan of a table
+     * runs at a time.
+     */
+    private void scan(TableRun run, List<Object> after, Pending previous, ExecutorService sourcePool,
+                      ExecutorService targetPool) {
+        try {
+            TableSpec t = run.table;
+            ChunkScan s = source.scan(t, after, chunkSize);
+            if (previous != null) {
+                boolean last = s.checksum().rows() == 0;
+                queue(run, previous.after(), last ? List.of() : after, previous.scan().checksum(), targetPool);
+                if (last) {
+                    run.scanned.complete(null);
+                    return;
+                }
             }
-            run.outcomes.add(compare(new Chunk(t, new ChunkBounds(lower, next.get())), sourcePool, targetPool));
-            lower = next.get();
+            if (s.checksum().rows() < chunkSize) {
+                queue(run, after, List.of(), s.checksum(), targetPool);
+                run.scanned.complete(null);
+            } else {
+                Pending p = new Pending(after, s);
+                sourcePool.execute(() -> scan(run, s.lastKey(), p, sourcePool, targetPool));
+            }
+        } catch (RuntimeException | Error e) {
+            run.scanned.completeExceptionally(e);
+        }
+    }
+
+    private void queue(TableRun run, List<Object> after, List<Object> upTo, Checksum onSource,
+                       ExecutorService targetPool) {
+        Chunk c = new Chunk(run.table, new ChunkBounds(after, upTo));
+        CompletableFuture<Outcome> o = CompletableFuture
+                .supplyAsync(() -> target.checksum(c.table(), c.bounds()), targetPool)
+                .thenApply(x -> new Outcome(c, onSource, x));
+        synchronized (run) {
+            run.outcomes.add(o);
         }
     }
 
@@ -178,17 +219,21 @@ public final class Verifier {
         long sourceRows = 0;
         long targetRows = 0;
         List<ChunkDifference> differences = new ArrayList<>();
-        for (CompletableFuture<Outcome> f : run.outcomes) {
+        List<CompletableFuture<Outcome>> outcomes;
+        synchronized (run) {
+            outcomes = List.copyOf(run.outcomes);
+        }
+        for (CompletableFuture<Outcome> f : outcomes) {
             Outcome first = f.join();
             Outcome o = latest.getOrDefault(first.chunk(), first);
             sourceRows += o.source().rows();
             targetRows += o.target().rows();
             if (!o.same()) {
-                differences.add(new ChunkDifference(t.keyColumns(), text(o.chunk().bounds().lower()),
-                        text(o.chunk().bounds().upper()), o.source().rows(), o.target().rows()));
+                differences.add(new ChunkDifference(t.keyColumns(), text(o.chunk().bounds().after()),
+                        text(o.chunk().bounds().upTo()), o.source().rows(), o.target().rows()));
             }
         }
-        return new TableResult(t.fullName(), t.keyColumns(), sourceRows, targetRows, run.outcomes.size(),
+        return new TableResult(t.fullName(), t.keyColumns(), sourceRows, targetRows, outcomes.size(),
                 differences, Optional.empty());
     }
 
@@ -215,10 +260,6 @@ public final class Verifier {
             }
             throw e;
         }
-    }
-
-    private static void join(List<CompletableFuture<Void>> fs) {
-        fs.forEach(Verifier::join);
     }
 
     private static ThreadFactory threads(String name) {

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -25,19 +24,29 @@ final class InMemoryTables implements ChunkSource {
 
     final Map<String, TreeMap<List<Object>, String>> tables = new HashMap<>();
     int checksums;
+    int scans;
 
     TreeMap<List<Object>, String> table(String name) {
         return tables.computeIfAbsent(name, n -> new TreeMap<>(KEY_ORDER));
     }
 
     @Override
-    public synchronized Optional<List<Object>> keyAfter(TableSpec table, List<Object> from, int offset) {
-        TreeMap<List<Object>, String> rows = table(table.fullName());
-        var keys = (from.isEmpty() ? rows : rows.tailMap(from, true)).keySet().iterator();
-        for (int i = 0; i < offset && keys.hasNext(); i++) {
-            keys.next();
+    public synchronized ChunkScan scan(TableSpec table, List<Object> after, int rows) {
+        scans++;
+        TreeMap<List<Object>, String> all = table(table.fullName());
+        var chunk = (after.isEmpty() ? all : all.tailMap(after, false)).entrySet().stream().limit(rows).toList();
+        long xor = 0;
+        for (Map.Entry<List<Object>, String> e : chunk) {
+            xor ^= crc(e);
         }
-        return keys.hasNext() ? Optional.of(new ArrayList<>(keys.next())) : Optional.empty();
+        List<Object> last = chunk.isEmpty() ? List.of() : new ArrayList<>(chunk.get(chunk.size() - 1).getKey());
+        return new ChunkScan(new Checksum(chunk.size(), xor), last);
+    }
+
+    private static long crc(Map.Entry<List<Object>, String> row) {
+        CRC32 crc = new CRC32();
+        crc.update((row.getKey() + "#" + row.getValue()).getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
     }
 
     @Override
@@ -46,16 +55,14 @@ final class InMemoryTables implements ChunkSource {
         long rows = 0;
         long xor = 0;
         for (Map.Entry<List<Object>, String> e : table(table.fullName()).entrySet()) {
-            if (!bounds.lower().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.lower()) < 0) {
+            if (!bounds.after().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.after()) <= 0) {
                 continue;
             }
-            if (!bounds.upper().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.upper()) >= 0) {
+            if (!bounds.upTo().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.upTo()) > 0) {
                 continue;
             }
-            CRC32 crc = new CRC32();
-            crc.update((e.getKey() + "#" + e.getValue()).getBytes(StandardCharsets.UTF_8));
             rows++;
-            xor ^= crc.getValue();
+            xor ^= crc(e);
         }
         return new Checksum(rows, xor);
     }

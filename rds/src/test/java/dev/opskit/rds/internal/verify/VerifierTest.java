@@ -50,6 +50,10 @@ class VerifierTest {
         assertThat(orders.sourceRows()).isEqualTo(1000);
         assertThat(orders.targetRows()).isEqualTo(1000);
         assertThat(orders.chunks()).isEqualTo(10); // 9 bounded chunks of 100 and the open-ended last one
+        assertThat(source.scans).as("one source query per chunk, boundaries included, and one to find the end")
+                .isEqualTo(10 + 1 + 5 + 1);
+        assertThat(source.checksums).as("the source reads a table without key as a whole").isEqualTo(1);
+        assertThat(target.checksums).isEqualTo(10 + 5 + 1);
         assertThat(r.table("shop.lines").orElseThrow().sourceRows()).isEqualTo(500);
         TableResult log = r.table("shop.log").orElseThrow();
         assertThat(log.chunked()).isFalse();
@@ -66,12 +70,12 @@ class VerifierTest {
         assertThat(r.identical()).isFalse();
         TableResult orders = r.table("shop.orders").orElseThrow();
         assertThat(orders.differences()).containsExactly(
-                new ChunkDifference(List.of("id"), List.of("201"), List.of("301"), 100, 100));
-        assertThat(orders.differences().get(0).whereClause()).isEqualTo("`id` >= '201' AND `id` < '301'");
+                new ChunkDifference(List.of("id"), List.of("200"), List.of("300"), 100, 100));
+        assertThat(orders.differences().get(0).whereClause()).isEqualTo("`id` > '200' AND `id` <= '300'");
         assertThat(r.table("shop.lines").orElseThrow().identical()).isTrue();
         assertThat(r.differences()).extracting(TableResult::table).containsExactly("shop.orders");
         assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 10 chunks",
-                "rows with [id] from [201] to before [301]: source 100 rows, target 100 rows");
+                "rows with [id] after [200] up to [300]: source 100 rows, target 100 rows");
     }
 
     @Test
@@ -82,8 +86,9 @@ class VerifierTest {
         TableResult lines = verify(ReplicaSync.none()).table("shop.lines").orElseThrow();
         assertThat(lines.differences()).hasSize(1);
         ChunkDifference d = lines.differences().get(0);
-        assertThat(d.lowerKey()).containsExactly("81", "1");
-        assertThat(d.upperKey()).isEmpty(); // the last chunk goes to the table's end
+        assertThat(d.afterKey()).containsExactly("80", "5");
+        assertThat(d.upToKey()).isEmpty(); // the last chunk goes to the table's end
+        assertThat(d.whereClause()).isEqualTo("(`order_id`, `line`) > ('80', '5')");
         assertThat(d.sourceRows()).isEqualTo(100);
         assertThat(d.targetRows()).isEqualTo(99);
         assertThat(lines.targetRows()).isEqualTo(499);
@@ -101,6 +106,43 @@ class VerifierTest {
         assertThat(r.table("shop.extra").orElseThrow().problem()).contains("missing on the source, present on the target");
         assertThat(r.table("shop.orders").orElseThrow().problem().orElseThrow()).contains("columns differ");
         assertThat(r.table("shop.lines").orElseThrow().identical()).isTrue();
+    }
+
+    @Test
+    void rowsOnlyTheTargetHasBeyondTheSourcesLastKeyAreFound() {
+        fill(source);
+        fill(target);
+        target.table("shop.orders").put(List.of(5000), "only on the target");
+        target.table("shop.lines").put(List.of(0, 1), "before the first key");
+        VerificationReport r = verify(ReplicaSync.none());
+        assertThat(r.table("shop.orders").orElseThrow().differences()).singleElement().satisfies(d -> {
+            assertThat(d.afterKey()).containsExactly("900");
+            assertThat(d.upToKey()).isEmpty();
+            assertThat(d.targetRows()).isEqualTo(101);
+        });
+        assertThat(r.table("shop.lines").orElseThrow().differences()).singleElement().satisfies(d -> {
+            assertThat(d.afterKey()).isEmpty();
+            assertThat(d.upToKey()).containsExactly("20", "5");
+            assertThat(d.targetRows()).isEqualTo(101);
+        });
+    }
+
+    @Test
+    void emptyAndShortTablesAreOneChunkEach() {
+        fill(target);
+        source.table("shop.orders").put(List.of(1), "order 1");
+        VerificationReport r = verify(ReplicaSync.none());
+        TableResult orders = r.table("shop.orders").orElseThrow();
+        assertThat(orders.chunks()).isEqualTo(1);
+        assertThat(orders.differences()).singleElement().satisfies(d -> {
+            assertThat(d.isWholeTable()).isTrue();
+            assertThat(d.sourceRows()).isEqualTo(1);
+            assertThat(d.targetRows()).isEqualTo(1000);
+        });
+        TableResult lines = r.table("shop.lines").orElseThrow();
+        assertThat(lines.chunks()).isEqualTo(1);
+        assertThat(lines.sourceRows()).isZero();
+        assertThat(lines.targetRows()).isEqualTo(500);
     }
 
     /** A replica that has not applied some writes yet; waiting for a position applies them. */
@@ -149,7 +191,7 @@ class VerifierTest {
         assertThat(replica.awaited).hasSize(3);
         assertThat(target.checksums - before).isEqualTo(10 + 5 + 1 + 3); // first pass, then the chunk 3 times
         assertThat(r.table("shop.orders").orElseThrow().differences()).singleElement()
-                .satisfies(d -> assertThat(d.lowerKey()).isEmpty());
+                .satisfies(d -> assertThat(d.afterKey()).isEmpty());
     }
 
     @Test
