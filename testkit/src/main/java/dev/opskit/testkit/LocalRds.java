@@ -2,6 +2,9 @@ package dev.opskit.testkit;
 
 import dev.opskit.testkit.internal.rds.RdsService;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -41,6 +44,59 @@ public final class LocalRds {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(clusterId, "clusterId");
         service.failNextUpgradePrechecks(account.id(), region, clusterId, logText);
+    }
+
+    /**
+     * Every RDS transition finished so far, in the order they finished: a cluster or instance
+     * leaving {@code creating}, {@code modifying}, {@code rebooting} or {@code deleting}, and a
+     * cluster snapshot leaving {@code creating}. Compare a runbook's wall time with the time the
+     * emulation itself took:
+     *
+     * <pre>{@code
+     * Duration emulation = aws.rds().transitions().stream()
+     *         .filter(t -> t.resourceId().startsWith("orders"))
+     *         .map(LocalRds.Transition::actual).reduce(Duration.ZERO, Duration::plus);
+     * }</pre>
+     *
+     * @return the finished transitions of every account and region
+     */
+    public List<Transition> transitions() {
+        return service.transitions().stream().map(t -> new Transition(t.account(), t.region(), t.resourceType(),
+                t.resourceId(), t.from(), t.to(), t.acceptedAt(), t.emulated(), t.actual())).toList();
+    }
+
+    /**
+     * One finished transition of an RDS resource in LocalAws.
+     *
+     * @param account the owning account id
+     * @param region the region
+     * @param resourceType {@code db-cluster}, {@code db-instance} or {@code db-cluster-snapshot}
+     * @param resourceId the resource identifier, lower case
+     * @param from the state it left, e.g. {@code rebooting}
+     * @param to the state it reached, e.g. {@code available}, {@code deleted} or {@code failed}
+     * @param acceptedAt when LocalAws accepted the request, on its clock
+     * @param emulated the duration {@link Timings} gives this transition
+     * @param actual from the request to the state reached: the longer of {@code emulated} and the
+     *     real work (starting, restarting or copying a database server), plus any wait for another
+     *     resource (an instance waits for its cluster, a cluster for its deleting instances)
+     */
+    public record Transition(String account, String region, String resourceType, String resourceId, String from,
+            String to, Instant acceptedAt, Duration emulated, Duration actual) {
+        /** Checks that every component is present. */
+        public Transition {
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceId, "resourceId");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(emulated, "emulated");
+            Objects.requireNonNull(actual, "actual");
+        }
+
+        /** @return how much longer than emulated it took (zero or more) */
+        public Duration excess() {
+            Duration d = actual.minus(emulated);
+            return d.isNegative() ? Duration.ZERO : d;
+        }
     }
 
     @Override

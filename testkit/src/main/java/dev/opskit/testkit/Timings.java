@@ -9,7 +9,9 @@ import java.time.Duration;
  * {@code creating}, {@code rebooting}, {@code modifying}, {@code upgrading} or {@code deleting}
  * before it reaches its next state. Real AWS takes minutes; these are compressed so that a
  * rehearsal runs in seconds while still showing every intermediate state. Starting, restarting
- * and cloning the local database servers adds their own (real) time on top.
+ * and cloning the local database servers happens during that time, so a transition lasts the
+ * longer of the two: its duration here, or the real work when that takes longer (a large clone).
+ * {@link LocalRds#transitions()} tells how long each one actually took.
  *
  * <pre>{@code
  * Timings fast = Timings.defaults();              // a cluster and its writer in about 2 s

@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,8 +51,9 @@ import java.util.regex.Pattern;
  * when its writer reboots (applying {@code binlog_format}) or its engine version is upgraded, and
  * copied for a clone.
  *
- * <p>State is guarded by this object's monitor; transitions run on one scheduler (daemon threads),
- * and the blocking server operations run there, outside the monitor.
+ * <p>State is guarded by this object's monitor. A transition's emulated delay runs on a scheduler
+ * and its blocking server work (start, restart, copy) on worker threads at the same time, outside
+ * the monitor; the resource reaches its next state when both are over. Daemon threads.
  */
 public final class RdsService implements QueryService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RdsService.class);
@@ -97,6 +100,9 @@ public final class RdsService implements QueryService, AutoCloseable {
     private final AtomicInteger serverIds = new AtomicInteger(100);
     private final AtomicInteger serverNames = new AtomicInteger();
     private final Object idleMonitor = new Object();
+    /** Runs the real work of transitions (server start, restart, copy) while their emulated delay runs. */
+    private final ExecutorService workers;
+    private final List<Transition> transitions = new ArrayList<>();
     private int inFlight;
 
     /**
@@ -115,6 +121,11 @@ public final class RdsService implements QueryService, AutoCloseable {
         AtomicInteger threads = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "localaws-rds-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "localaws-rds-work-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -231,6 +242,7 @@ public final class RdsService implements QueryService, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        workers.shutdownNow();
     }
 
     // ---------------------------------------------------------------- clusters
@@ -341,39 +353,32 @@ public final class RdsService implements QueryService, AutoCloseable {
         return Xml.element("RestoreDBClusterToPointInTimeResult").add(RdsXml.cluster(r, c, now()));
     }
 
-    /** Starts (or copies) the cluster's server while it is creating, then makes it available. */
+    /**
+     * Starts (or copies) the cluster's server while it is {@code creating}: the copy begins when the
+     * request is accepted and runs during the emulated delay, so the cluster becomes available after
+     * the longer of the two, as a real clone's copy-on-write setup is part of its creation time.
+     */
     private void startCluster(Resources r, Cluster c, Duration delay) {
         // DbServers names: at most 63 of [A-Za-z0-9_.-]; the sequence keeps a re-created cluster's name unique.
         String name = "rds-" + serverNames.incrementAndGet() + "-" + c.id;
-        name = name.substring(0, Math.min(63, name.length()));
-        String serverName = name;
-        later(delay, () -> {
-            DbSettings settings;
-            DbServer source;
-            synchronized (this) {
-                settings = new DbSettings(c.engine, c.engineVersion, desiredBinlogFormat(r, c), c.serverId);
-                source = c.cloneSource == null ? null : c.cloneSource.server;
-            }
-            DbServer server;
-            try {
-                server = source == null
-                        ? databases.start(serverName, settings, c.masterUsername, c.masterPassword.reveal())
-                        : databases.cloneOf(source, serverName, settings);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not start the database server of DB cluster {}: {}", c.id, e.toString());
-                synchronized (this) {
-                    c.status = "failed";
-                    event(r, "db-cluster", c.id, r.arn("cluster", c.id),
-                            "DB cluster could not be created: " + e.getMessage(), "failure");
-                }
-                return;
-            }
-            synchronized (this) {
-                c.server = server;
-                c.status = "available";
-                event(r, "db-cluster", c.id, r.arn("cluster", c.id), "DB cluster created", "creation");
-            }
-        });
+        String serverName = name.substring(0, Math.min(63, name.length()));
+        DbSettings settings = new DbSettings(c.engine, c.engineVersion, desiredBinlogFormat(r, c), c.serverId);
+        DbServer source = c.cloneSource == null ? null : c.cloneSource.server;
+        transition(r, "db-cluster", c.id, "creating", delay, () -> source == null
+                ? databases.start(serverName, settings, c.masterUsername, c.masterPassword.reveal())
+                : databases.cloneOf(source, serverName, settings), (server, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Could not start the database server of DB cluster {}: {}", c.id, failure.toString());
+                        c.status = "failed";
+                        event(r, "db-cluster", c.id, r.arn("cluster", c.id),
+                                "DB cluster could not be created: " + failure.getMessage(), "failure");
+                        return c.status;
+                    }
+                    c.server = server;
+                    c.status = "available";
+                    event(r, "db-cluster", c.id, r.arn("cluster", c.id), "DB cluster created", "creation");
+                    return c.status;
+                });
     }
 
     private Xml describeClusters(QueryRequest q) {
@@ -444,31 +449,25 @@ public final class RdsService implements QueryService, AutoCloseable {
         }
         c.status = "deleting";
         Xml response = Xml.element("DeleteDBClusterResult").add(RdsXml.cluster(r, c, now()));
-        later(timings.delete(), () -> finishClusterDelete(r, c));
-        return response;
-    }
-
-    /** The cluster goes once its last (deleting) instance has gone, as on RDS. */
-    private void finishClusterDelete(Resources r, Cluster c) {
-        DbServer server;
-        synchronized (this) {
-            if (!r.membersOf(c).isEmpty()) {
-                later(POLL, () -> finishClusterDelete(r, c));
-                return;
-            }
-            server = c.server;
-        }
-        if (server != null) {
-            try {
+        DbServer server = c.server;
+        // The server is no use once deletion is accepted: it goes during the emulated delay.
+        transition(r, "db-cluster", c.id, "deleting", timings.delete(), () -> {
+            if (server != null) {
                 server.destroy();
-            } catch (RuntimeException e) {
-                LOG.warn("Could not destroy the database server of DB cluster {}: {}", c.id, e.toString());
             }
-        }
-        synchronized (this) {
+            return server;
+        }, (destroyed, failure) -> {
+            if (failure != null) {
+                LOG.warn("Could not destroy the database server of DB cluster {}: {}", c.id, failure.toString());
+            }
+            if (!r.membersOf(c).isEmpty()) {
+                return null; // the cluster goes after its last (deleting) instance
+            }
             r.clusters.remove(c.id, c);
             event(r, "db-cluster", c.id, r.arn("cluster", c.id), "DB cluster deleted", "deletion");
-        }
+            return "deleted";
+        });
+        return response;
     }
 
     private Xml modifyCluster(QueryRequest q) {
@@ -697,39 +696,38 @@ public final class RdsService implements QueryService, AutoCloseable {
         i.tags.putAll(tags);
         i.writer = r.membersOf(c).stream().noneMatch(m -> m.writer);
         r.instances.put(id, i);
-        later(timings.instanceCreate(), () -> finishInstanceCreate(r, i));
+        transition(r, "db-instance", i.id, "creating", timings.instanceCreate(), null,
+                (none, failure) -> finishInstanceCreate(r, i));
         return Xml.element("CreateDBInstanceResult").add(RdsXml.instance(r, i, c));
     }
 
-    /** An instance becomes available once its cluster's server runs. */
-    private void finishInstanceCreate(Resources r, Instance i) {
-        synchronized (this) {
-            if (r.instances.get(i.id) != i || !i.status.equals("creating")) {
-                return;
-            }
-            Cluster c = r.clusters.get(i.clusterId);
-            if (c != null && c.status.equals("creating")) {
-                later(POLL, () -> finishInstanceCreate(r, i));
-                return;
-            }
-            if (c == null || c.server == null) {
-                i.status = "failed";
-                event(r, "db-instance", i.id, r.arn("db", i.id),
-                        "DB instance could not be created: its DB cluster " + i.clusterId + " has no storage",
-                        "failure");
-                return;
-            }
-            i.status = "available";
-            i.createdAt = now();
-            event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance created", "creation");
-            if (i.writer && c.cloneSource != null) {
-                Optional<BinlogCoordinates> at = c.server.clonedAt();
-                // As on Aurora: a clone's new writer reports where the copy stands in the source's binlog.
-                at.ifPresent(b -> event(r, "db-instance", i.id, r.arn("db", i.id),
-                        "Binlog position from crash recovery is " + b.file() + " " + b.position()));
-                c.cloneSource = null;
-            }
+    /** An instance becomes available once its cluster's server runs; null while that is not yet so. */
+    private String finishInstanceCreate(Resources r, Instance i) {
+        if (r.instances.get(i.id) != i || !i.status.equals("creating")) {
+            return i.status;
         }
+        Cluster c = r.clusters.get(i.clusterId);
+        if (c != null && c.status.equals("creating")) {
+            return null;
+        }
+        if (c == null || c.server == null) {
+            i.status = "failed";
+            event(r, "db-instance", i.id, r.arn("db", i.id),
+                    "DB instance could not be created: its DB cluster " + i.clusterId + " has no storage",
+                    "failure");
+            return i.status;
+        }
+        i.status = "available";
+        i.createdAt = now();
+        event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance created", "creation");
+        if (i.writer && c.cloneSource != null) {
+            Optional<BinlogCoordinates> at = c.server.clonedAt();
+            // As on Aurora: a clone's new writer reports where the copy stands in the source's binlog.
+            at.ifPresent(b -> event(r, "db-instance", i.id, r.arn("db", i.id),
+                    "Binlog position from crash recovery is " + b.file() + " " + b.position()));
+            c.cloneSource = null;
+        }
+        return i.status;
     }
 
     private Xml describeInstances(QueryRequest q) {
@@ -773,18 +771,17 @@ public final class RdsService implements QueryService, AutoCloseable {
         i.status = "deleting";
         Xml response = Xml.element("DeleteDBInstanceResult")
                 .add(RdsXml.instance(r, i, r.clusters.get(i.clusterId)));
-        later(timings.delete(), () -> {
-            synchronized (this) {
-                r.instances.remove(i.id, i);
-                Cluster c = r.clusters.get(i.clusterId);
-                if (i.writer && c != null) {
-                    // Aurora fails over to the reader with the best (lowest) promotion tier.
-                    r.membersOf(c).stream().filter(m -> !m.status.equals("deleting"))
-                            .min(Comparator.comparingInt((Instance m) -> m.promotionTier).thenComparing(m -> m.id))
-                            .ifPresent(m -> m.writer = true);
-                }
-                event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance deleted", "deletion");
+        transition(r, "db-instance", i.id, "deleting", timings.delete(), null, (none, failure) -> {
+            r.instances.remove(i.id, i);
+            Cluster c = r.clusters.get(i.clusterId);
+            if (i.writer && c != null) {
+                // Aurora fails over to the reader with the best (lowest) promotion tier.
+                r.membersOf(c).stream().filter(m -> !m.status.equals("deleting"))
+                        .min(Comparator.comparingInt((Instance m) -> m.promotionTier).thenComparing(m -> m.id))
+                        .ifPresent(m -> m.writer = true);
             }
+            event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance deleted", "deletion");
+            return "deleted";
         });
         return response;
     }
@@ -800,36 +797,27 @@ public final class RdsService implements QueryService, AutoCloseable {
         Cluster c = r.clusters.get(i.clusterId);
         i.status = "rebooting";
         Xml response = Xml.element("RebootDBInstanceResult").add(RdsXml.instance(r, i, c));
-        later(timings.reboot(), () -> {
-            DbServer server = null;
-            DbSettings settings = null;
-            synchronized (this) {
-                if (i.writer && c != null && c.server != null) {
-                    server = c.server;
-                    // Static cluster parameters (binlog_format) take effect when the writer restarts.
-                    settings = server.settings().withBinlogFormat(desiredBinlogFormat(r, c));
-                }
-            }
-            String failure = null;
+        // Static cluster parameters (binlog_format) take effect when the writer restarts; the restart
+        // runs during the emulated reboot, as the real one does.
+        DbServer server = i.writer && c != null ? c.server : null;
+        DbSettings settings = server == null ? null : server.settings().withBinlogFormat(desiredBinlogFormat(r, c));
+        transition(r, "db-instance", i.id, "rebooting", timings.reboot(), () -> {
             if (server != null) {
-                try {
-                    server.restart(settings);
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not restart DB instance {}: {}", i.id, e.toString());
-                    failure = e.getMessage();
-                }
+                server.restart(settings);
             }
-            synchronized (this) {
-                if (failure != null) {
-                    i.status = "failed";
-                    event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance restart failed: " + failure,
-                            "failure");
-                    return;
-                }
-                i.status = "available";
-                i.clusterParameterGroupStatus = "in-sync";
-                event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance restarted", "availability");
+            return server;
+        }, (restarted, failure) -> {
+            if (failure != null) {
+                LOG.warn("Could not restart DB instance {}: {}", i.id, failure.toString());
+                i.status = "failed";
+                event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance restart failed: "
+                        + failure.getMessage(), "failure");
+                return i.status;
             }
+            i.status = "available";
+            i.clusterParameterGroupStatus = "in-sync";
+            event(r, "db-instance", i.id, r.arn("db", i.id), "DB instance restarted", "availability");
+            return i.status;
         });
         return response;
     }
@@ -988,19 +976,19 @@ public final class RdsService implements QueryService, AutoCloseable {
     /** Members show {@code applying}, then {@code pending-reboot} (static changes) or {@code in-sync}. */
     private void applyGroupChange(Resources r, Cluster c, boolean needsReboot) {
         r.membersOf(c).forEach(i -> i.clusterParameterGroupStatus = "applying");
-        later(timings.modify(), () -> {
-            synchronized (this) {
-                for (Instance i : r.membersOf(c)) {
-                    if (i.clusterParameterGroupStatus.equals("applying")) {
-                        i.clusterParameterGroupStatus = needsReboot ? "pending-reboot" : "in-sync";
-                    }
+        String from = c.status.equals("modifying") ? "modifying" : null;
+        transition(r, "db-cluster", from == null ? null : c.id, from, timings.modify(), null, (none, failure) -> {
+            for (Instance i : r.membersOf(c)) {
+                if (i.clusterParameterGroupStatus.equals("applying")) {
+                    i.clusterParameterGroupStatus = needsReboot ? "pending-reboot" : "in-sync";
                 }
-                if (c.status.equals("modifying")) {
-                    c.status = "available";
-                }
-                event(r, "db-cluster", c.id, r.arn("cluster", c.id),
-                        "Finished applying modification to DB cluster parameter group", "configuration change");
             }
+            if (c.status.equals("modifying")) {
+                c.status = "available";
+            }
+            event(r, "db-cluster", c.id, r.arn("cluster", c.id),
+                    "Finished applying modification to DB cluster parameter group", "configuration change");
+            return c.status;
         });
     }
 
@@ -1029,13 +1017,12 @@ public final class RdsService implements QueryService, AutoCloseable {
         r.snapshots.put(id, s);
         event(r, "db-cluster-snapshot", id, r.arn("cluster-snapshot", id), "Creating manual cluster snapshot",
                 "backup");
-        later(timings.snapshot(), () -> {
-            synchronized (this) {
-                s.status = "available";
-                s.percent = 100;
-                event(r, "db-cluster-snapshot", id, r.arn("cluster-snapshot", id), "Manual cluster snapshot created",
-                        "backup");
-            }
+        transition(r, "db-cluster-snapshot", id, "creating", timings.snapshot(), null, (none, failure) -> {
+            s.status = "available";
+            s.percent = 100;
+            event(r, "db-cluster-snapshot", id, r.arn("cluster-snapshot", id), "Manual cluster snapshot created",
+                    "backup");
+            return s.status;
         });
         return Xml.element("CreateDBClusterSnapshotResult").add(RdsXml.snapshot(r, s));
     }
@@ -1400,6 +1387,108 @@ public final class RdsService implements QueryService, AutoCloseable {
 
     private static String randomId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 26).toUpperCase(Locale.ROOT);
+    }
+
+    /** What a transition does once its delay and its work are both over; runs under this object's lock. */
+    @FunctionalInterface
+    private interface Reach<T> {
+        /**
+         * @param result what the work returned (null without work or when it failed)
+         * @param failure what the work threw, or null
+         * @return the state reached, or null to look again shortly (something else must finish first)
+         */
+        String apply(T result, RuntimeException failure);
+    }
+
+    /**
+     * A transition of one resource from {@code from}: its emulated delay and its real work (if any)
+     * run at the same time, and {@code reach} runs once both are over, so the transition takes the
+     * longer of the two rather than their sum. Recorded in {@link #transitions()} from the request
+     * (now) to the state reached, unless {@code resourceId} is null (a change with no state of its own).
+     */
+    private <T> void transition(Resources r, String type, String resourceId, String from, Duration emulated,
+            Supplier<T> work, Reach<T> reach) {
+        long accepted = System.nanoTime();
+        Instant acceptedAt = now();
+        synchronized (idleMonitor) {
+            inFlight++;
+        }
+        try {
+            CompletableFuture<T> done = work == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(work, workers);
+            CompletableFuture<Void> delay = new CompletableFuture<>();
+            scheduler.schedule(() -> delay.complete(null), emulated.toNanos(), TimeUnit.NANOSECONDS);
+            delay.thenCombine(done.handle((v, e) -> e == null ? Map.entry(Optional.ofNullable(v), Optional.<Throwable>empty())
+                    : Map.entry(Optional.<T>empty(), Optional.of(e))), (x, outcome) -> outcome)
+                    // Never on the request's thread, which holds the lock: the answer shows the state left.
+                    .thenAcceptAsync(outcome -> reach(r, type, resourceId, from, emulated, accepted, acceptedAt,
+                            outcome.getKey().orElse(null), outcome.getValue().map(RdsService::unwrap).orElse(null),
+                            reach), scheduler);
+        } catch (RejectedExecutionException e) {
+            done();
+        }
+    }
+
+    private <T> void reach(Resources r, String type, String resourceId, String from, Duration emulated,
+            long accepted, Instant acceptedAt, T result, RuntimeException failure, Reach<T> reach) {
+        String to;
+        try {
+            synchronized (this) {
+                to = reach.apply(result, failure);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("An RDS transition failed: {}", e.toString());
+            done();
+            return;
+        }
+        if (to == null) {
+            try {
+                scheduler.schedule(() -> reach(r, type, resourceId, from, emulated, accepted, acceptedAt, result,
+                        failure, reach), POLL.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                done();
+            }
+            return;
+        }
+        if (resourceId != null) {
+            Transition t = new Transition(r.account, r.region, type, resourceId, from, to, acceptedAt, emulated,
+                    Duration.ofNanos(System.nanoTime() - accepted));
+            synchronized (transitions) {
+                transitions.add(t);
+            }
+        }
+        done();
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                ? t.getCause() : t;
+        return cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+    }
+
+    /**
+     * One finished transition of a resource.
+     *
+     * @param account the owning account id
+     * @param region the region
+     * @param resourceType db-cluster, db-instance or db-cluster-snapshot
+     * @param resourceId the resource identifier
+     * @param from the state it was in (creating, modifying, rebooting, deleting, upgrading)
+     * @param to the state it reached (available, failed, deleted, ...)
+     * @param acceptedAt when the request was accepted, on the service's clock
+     * @param emulated the emulated duration ({@link Timings})
+     * @param actual from the request to the state reached: the longer of the emulated duration and
+     *     the real work (server start, restart or copy), plus waiting for other resources
+     */
+    public record Transition(String account, String region, String resourceType, String resourceId, String from,
+            String to, Instant acceptedAt, Duration emulated, Duration actual) {
+    }
+
+    /** @return every transition finished so far, in the order they finished */
+    public List<Transition> transitions() {
+        synchronized (transitions) {
+            return List.copyOf(transitions);
+        }
     }
 
     /** Runs a transition after a delay on the scheduler, counted for {@link #awaitIdle}. */

@@ -14,18 +14,30 @@ final class RdsFakeDatabases implements Databases {
     final List<FakeServer> started = new CopyOnWriteArrayList<>();
     final List<String> passwords = new CopyOnWriteArrayList<>();
     private final AtomicInteger ports = new AtomicInteger(33060);
+    /** How long each start, copy and restart takes, as real servers take time. */
+    volatile long workMillis;
+
+    private void work() {
+        try {
+            Thread.sleep(workMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     @Override
     public DbServer start(String name, DbSettings settings, String masterUser, String masterPassword) {
         passwords.add(masterPassword);
-        FakeServer s = new FakeServer(name, ports.incrementAndGet(), settings, masterUser, null);
+        work();
+        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), settings, masterUser, null);
         started.add(s);
         return s;
     }
 
     @Override
     public DbServer cloneOf(DbServer source, String name, DbSettings settings) {
-        FakeServer s = new FakeServer(name, ports.incrementAndGet(), settings, source.masterUsername(),
+        work();
+        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), settings, source.masterUsername(),
                 source.binlogPosition().orElse(null));
         s.cloneSource = (FakeServer) source;
         started.add(s);
@@ -43,7 +55,11 @@ final class RdsFakeDatabases implements Databases {
         volatile boolean destroyed;
         volatile FakeServer cloneSource;
 
-        FakeServer(String name, int port, DbSettings settings, String masterUser, BinlogCoordinates clonedAt) {
+        private final RdsFakeDatabases owner;
+
+        FakeServer(RdsFakeDatabases owner, String name, int port, DbSettings settings, String masterUser,
+                BinlogCoordinates clonedAt) {
+            this.owner = owner;
             this.name = name;
             this.port = port;
             this.settings = settings;
@@ -83,6 +99,7 @@ final class RdsFakeDatabases implements Databases {
 
         @Override
         public void restart(DbSettings newSettings) {
+            owner.work();
             restarts.add(newSettings);
             settings = newSettings;
         }

@@ -162,6 +162,45 @@ class RdsServiceTest {
     }
 
     @Test
+    void realWorkRunsDuringTheEmulatedDelayAndEachTransitionIsRecorded() {
+        java.time.Duration d = java.time.Duration.ofMillis(400);
+        Timings timings = new Timings(d, d, d, d, d, d, d, d);
+        RdsFakeDatabases dbs = new RdsFakeDatabases();
+        try (RdsService timed = new RdsService(timings, dbs, Clock.systemUTC())) {
+            RdsCalls calls = new RdsCalls(timed, "111111111111", "us-east-1");
+            dbs.workMillis = 300; // shorter than the delay: the transition takes the delay
+            calls.call("CreateDBCluster", "DBClusterIdentifier", "orders", "Engine", "aurora-mysql",
+                    "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
+            calls.call("CreateDBInstance", "DBInstanceIdentifier", "orders-1", "DBClusterIdentifier", "orders",
+                    "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
+            calls.settle();
+            dbs.workMillis = 700; // longer than the delay: the transition takes the work, not the sum
+            calls.call("RebootDBInstance", "DBInstanceIdentifier", "orders-1");
+            calls.settle();
+            calls.call("RestoreDBClusterToPointInTime", "DBClusterIdentifier", "orders-clone",
+                    "SourceDBClusterIdentifier", "orders", "RestoreType", "copy-on-write",
+                    "UseLatestRestorableTime", "true");
+            calls.settle();
+
+            List<RdsService.Transition> all = timed.transitions();
+            assertThat(all).extracting(t -> t.resourceType() + " " + t.resourceId() + " " + t.from() + "->" + t.to())
+                    .containsExactly("db-cluster orders creating->available", "db-instance orders-1 creating->available",
+                            "db-instance orders-1 rebooting->available", "db-cluster orders-clone creating->available");
+            assertThat(all).allSatisfy(t -> {
+                assertThat(t.emulated()).isEqualTo(d);
+                assertThat(t.account()).isEqualTo("111111111111");
+            });
+            assertThat(all.get(0).actual().toMillis()).as("create: work 300 ms inside a 400 ms delay")
+                    .isBetween(400L, 650L);
+            assertThat(all.get(2).actual().toMillis()).as("reboot: 700 ms restart, 400 ms delay; not 1100 ms")
+                    .isBetween(700L, 1000L);
+            assertThat(all.get(3).actual().toMillis()).as("clone: 700 ms copy, 400 ms delay; not 1100 ms")
+                    .isBetween(700L, 1000L);
+            assertThat(dbs.started.get(0).restarts).hasSize(1);
+        }
+    }
+
+    @Test
     void binlogFormatInACustomGroupTakesEffectWhenTheWriterReboots() {
         clusterWithWriter("orders", "5.7.mysql_aurora.2.11.2");
         rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog",
