@@ -20,13 +20,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * Measures {@link ConsistencyCheck} against {@code pt-table-checksum} on the same replicating
  * pair of local MariaDB servers holding 1.2M rows in two tables. Run by {@code benchmarks/verify/run}.
- * Arguments: [work dir] [runs per tool].
+ * Prints, per tool, the best and median wall time, rows/s, and the CPU both servers and the tool
+ * itself used; and the load average while it ran. Arguments: [work dir] [runs per tool]
+ * [opskit chunk size, default the library's].
  */
 public final class VerifyBenchmark {
     private static final String USER = "admin";
@@ -35,7 +36,8 @@ public final class VerifyBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args.length > 0 ? args[0] : "/tmp/opskit-bench-verify");
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int chunkSize = args.length > 2 ? Integer.parseInt(args[2]) : 0; // 0: the library's default
         Secret password = Secret.generate(24);
         Files.createDirectories(work);
         try (DbServers servers = new DbServers(work.resolve("servers"))) {
@@ -73,19 +75,31 @@ public final class VerifyBenchmark {
 
             DatabaseEndpoint src = DatabaseEndpoint.of(source.host(), source.port(), USER, password);
             DatabaseEndpoint dst = DatabaseEndpoint.of(replica.host(), replica.port(), USER, password);
-            List<Long> opskit = new ArrayList<>();
-            List<Long> pt = new ArrayList<>();
-            // Interleaved, so that load from elsewhere on the machine hits both tools alike.
+            long sourcePid = pid(source, password);
+            long replicaPid = pid(replica, password);
+            List<long[]> opskit = new ArrayList<>(); // {wall ms, cpu ms}
+            List<long[]> pt = new ArrayList<>();
+            String loadBefore = load();
+            // Interleaved, so that load from elsewhere on the machine hits both tools alike. CPU is
+            // both servers' and the tool's own (this JVM for opskit, the reaped child for pt).
             for (int i = 0; i < runs; i++) {
+                long cpu0 = cpu(sourcePid) + cpu(replicaPid) + selfCpu();
                 long s = System.nanoTime();
-                VerificationReport r = ConsistencyCheck.between(src, dst).excludeSchemas("percona").run();
+                ConsistencyCheck check = ConsistencyCheck.between(src, dst).excludeSchemas("percona");
+                if (chunkSize > 0) {
+                    check.chunkSize(chunkSize);
+                }
+                VerificationReport r = check.run();
                 long ms = (System.nanoTime() - s) / 1_000_000;
+                long cpuMs = cpu(sourcePid) + cpu(replicaPid) + selfCpu() - cpu0;
                 if (!r.identical() || r.sourceRows() != rows) {
                     throw new IllegalStateException("opskit verify() did not see identical data:\n" + r.summary());
                 }
-                opskit.add(ms);
-                System.out.printf("opskit verify()     run %d: %5d ms (%d chunks)%n", i + 1, ms, r.chunks());
+                opskit.add(new long[] {ms, cpuMs});
+                System.out.printf("opskit verify()     run %d: %5d ms, %5d ms CPU (%d chunks), load %s%n", i + 1, ms, cpuMs,
+                        r.chunks(), load());
 
+                cpu0 = cpu(sourcePid) + cpu(replicaPid) + childrenCpu();
                 s = System.nanoTime();
                 Process p = new ProcessBuilder("/usr/bin/pt-table-checksum",
                         "h=127.0.0.1,P=" + source.port() + ",F=" + defaults,
@@ -95,27 +109,84 @@ public final class VerifyBenchmark {
                 String out = new String(p.getInputStream().readAllBytes());
                 int exit = p.waitFor();
                 ms = (System.nanoTime() - s) / 1_000_000;
+                cpuMs = cpu(sourcePid) + cpu(replicaPid) + childrenCpu() - cpu0;
                 // exit 0: no differences; anything else (differences, errors) makes the comparison void
                 if (exit != 0 || !out.contains("bench.orders") || !out.contains("bench.order_lines")) {
                     throw new IllegalStateException("pt-table-checksum exited " + exit + ":\n" + out);
                 }
-                pt.add(ms);
-                System.out.printf("pt-table-checksum   run %d: %5d ms%n", i + 1, ms);
+                pt.add(new long[] {ms, cpuMs});
+                System.out.printf("pt-table-checksum   run %d: %5d ms, %5d ms CPU, load %s%n", i + 1, ms, cpuMs, load());
                 if (i == 0) {
                     System.out.print(out.replace(password.reveal(), Secret.REDACTED));
                 }
             }
-            long bestOpskit = Collections.min(opskit);
-            long bestPt = Collections.min(pt);
-            double opskitRate = rows * 1000.0 / bestOpskit;
-            double ptRate = rows * 1000.0 / bestPt;
-            System.out.printf("%nrows: %,d in 2 tables (best of %d interleaved runs each; all: opskit %s ms, pt %s ms)%n", rows, runs, opskit, pt);
-            System.out.printf("opskit verify():   %6d ms  %,12.0f rows/s%n", bestOpskit, opskitRate);
-            System.out.printf("pt-table-checksum: %6d ms  %,12.0f rows/s%n", bestPt, ptRate);
-            System.out.printf("ratio opskit/pt: %.2fx%n", opskitRate / ptRate);
+            System.out.printf("%nrows: %,d in 2 tables, %d interleaved runs per tool; load average before %s, after %s%n",
+                    rows, runs, loadBefore, load());
+            System.out.printf("opskit verify() (chunks of %s rows, default parallelism)%n",
+                    chunkSize > 0 ? String.format("%,d", chunkSize) : "default");
+            Stats o = Stats.of(opskit, rows);
+            Stats t = Stats.of(pt, rows);
+            System.out.printf("%-19s %8s %8s %12s %12s %10s%n", "", "best ms", "median", "best rows/s", "median rows/s", "median CPU");
+            System.out.printf("%-19s %8d %8d %,12.0f %,12.0f %7d ms%n", "opskit verify()", o.best, o.median, o.bestRate, o.medianRate, o.medianCpu);
+            System.out.printf("%-19s %8d %8d %,12.0f %,12.0f %7d ms%n", "pt-table-checksum", t.best, t.median, t.bestRate, t.medianRate, t.medianCpu);
+            System.out.printf("ratio opskit/pt: best %.2fx, median %.2fx; CPU used, pt/opskit: %.2fx%n",
+                    o.bestRate / t.bestRate, o.medianRate / t.medianRate, (double) t.medianCpu / o.medianCpu);
+            System.out.printf("all runs (wall ms/CPU ms): opskit %s; pt %s%n", text(opskit), text(pt));
         } finally {
             Files.deleteIfExists(work.resolve("client.cnf"));
         }
+    }
+
+    private record Stats(long best, long median, double bestRate, double medianRate, long medianCpu) {
+        static Stats of(List<long[]> runs, long rows) {
+            List<Long> wall = runs.stream().map(r -> r[0]).sorted().toList();
+            List<Long> cpu = runs.stream().map(r -> r[1]).sorted().toList();
+            long best = wall.get(0);
+            long median = wall.get(wall.size() / 2);
+            return new Stats(best, median, rows * 1000.0 / best, rows * 1000.0 / median, cpu.get(cpu.size() / 2));
+        }
+    }
+
+    private static String text(List<long[]> runs) {
+        return runs.stream().map(r -> r[0] + "/" + r[1]).toList().toString();
+    }
+
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The server's process id, from its pid file. */
+    private static long pid(DbServer s, Secret password) throws SQLException, IOException {
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), USER, password.reveal());
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@pid_file")) {
+            rs.next();
+            return Long.parseLong(Files.readString(Path.of(rs.getString(1))).trim());
+        }
+    }
+
+    /** User + system CPU of a process in ms, from /proc (clock ticks of 10 ms). */
+    private static long cpu(long pid) throws IOException {
+        return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")), 11, 12) * 10;
+    }
+
+    private static long selfCpu() throws IOException {
+        return ticks(Files.readString(Path.of("/proc/self/stat")), 11, 12) * 10;
+    }
+
+    /** CPU of the children this JVM has waited for (pt-table-checksum, once reaped). */
+    private static long childrenCpu() throws IOException {
+        return ticks(Files.readString(Path.of("/proc/self/stat")), 13, 14) * 10;
+    }
+
+    /** Sums two fields of a /proc stat line, counted after the command name in parentheses. */
+    private static long ticks(String stat, int a, int b) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[a]) + Long.parseLong(f[b]);
     }
 
     private static void startReplication(DbServer source, DbServer replica, Secret password) throws SQLException {
