@@ -73,7 +73,17 @@ class ReplicationIT {
             assertThat(report.identical()).as("seed %d, %s: %s", seed, version, report.summary()).isTrue();
             assertThat(report.tables()).hasSizeGreaterThanOrEqualTo(4);
             assertThat(report.sourceRows()).isPositive();
+            // Teardown deletes the clone without waiting for its writer: RDS takes the cluster once the
+            // writer is deleting.
+            handle.teardown(true);
         }
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(src + "-clone")).dbClusters().get(0).status())
+                .isEqualTo("deleting");
+        assertThat(aws.awaitIdle(Duration.ofSeconds(30))).isTrue();
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+                .doesNotContain(src + "-clone");
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+                .doesNotContain(src + "-clone-writer");
         assertThat(events).filteredOn(e -> e instanceof StepSucceeded).extracting(OpsEvent::step)
                 .contains("binlog-parameter-group", "reboot-writer", "replication-user", "binlog-retention", "clone",
                         "clone-writer", "external-source", "start-replication");

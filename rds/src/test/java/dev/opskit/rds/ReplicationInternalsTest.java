@@ -29,6 +29,9 @@ class ReplicationInternalsTest {
         assertThat(Steps.isCloneOf(unrelated, SOURCE)).isFalse();
         assertThat(Steps.isCloneOf(noGroup, SOURCE)).isFalse();
         assertThat(Steps.isCloneOf(taggedForOther, SOURCE)).isFalse();
+        DBCluster otherSourcesCloneInGroup = DBCluster.builder().dbClusterIdentifier("next").cloneGroupId("g-1")
+                .tagList(Tag.builder().key(Clusters.CLONE_OF_TAG).value("billing").build()).build();
+        assertThat(Steps.isCloneOf(otherSourcesCloneInGroup, SOURCE)).as("the tag decides before the group").isFalse();
         DBCluster sourceWithoutGroup = DBCluster.builder().dbClusterIdentifier("orders").build();
         assertThat(Steps.isCloneOf(noGroup, sourceWithoutGroup)).as("null groups never match").isFalse();
     }

@@ -94,8 +94,14 @@ class ReplicationResumeIT {
 
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .filteredOn(id -> id.startsWith("billing")).containsExactlyInAnyOrder("billing", "billing-next");
-        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("billing-next")).dbClusters().get(0)
-                .dbClusterMembers()).hasSize(1);
+        DBCluster clone = rds.describeDBClusters(r -> r.dbClusterIdentifier("billing-next")).dbClusters().get(0);
+        assertThat(clone.dbClusterMembers()).hasSize(1);
+        // Later runs recognise the clone by this tag first.
+        assertThat(clone.tagList()).extracting(t -> t.key() + "=" + t.value()).containsExactly("opskit:clone-of=billing");
+        assertThat(rds.describeDBClusterParameterGroups().dbClusterParameterGroups())
+                .filteredOn(g -> g.dbClusterParameterGroupName().equals("billing-opskit-binlog"))
+                .extracting(g -> rds.listTagsForResource(r -> r.resourceName(g.dbClusterParameterGroupArn()))
+                        .tagList().get(0).value()).containsExactly("billing");
         assertThat(rds.describeDBClusterParameterGroups().dbClusterParameterGroups())
                 .filteredOn(g -> g.dbClusterParameterGroupName().startsWith("billing"))
                 .extracting(g -> g.dbClusterParameterGroupName()).containsExactly("billing-opskit-binlog");

@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.Event;
+import software.amazon.awssdk.services.rds.model.InvalidDbClusterStateException;
+import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException;
 import software.amazon.awssdk.services.rds.model.Parameter;
 import software.amazon.awssdk.services.rds.model.SourceType;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -125,12 +127,42 @@ public final class Clusters {
                 .dbInstanceClass(instanceClass));
     }
 
-    public void deleteInstance(String id) {
-        rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id));
-    }
-
     public void deleteCluster(String id) {
         rds.deleteDBCluster(r -> r.dbClusterIdentifier(id).skipFinalSnapshot(true));
+    }
+
+    /** Deletes an instance; one that is already deleting (an earlier teardown) is left to finish. */
+    public void deleteInstanceUnlessDeleting(String id) {
+        try {
+            rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id));
+        } catch (InvalidDbInstanceStateException e) {
+            if (!instance(id).map(i -> "deleting".equals(i.dbInstanceStatus())).orElse(true)) {
+                throw e;
+            }
+        } catch (DbInstanceNotFoundException e) {
+            // gone already
+        }
+    }
+
+    /**
+     * One attempt to delete a cluster without a final snapshot, for the poller: done when RDS
+     * accepted it (or the cluster is gone or already deleting), pending while RDS refuses it because
+     * of the state of the cluster or of its instances.
+     */
+    public Poller.Look<Boolean> deleteClusterIfAllowed(String id) {
+        try {
+            deleteCluster(id);
+            return Poller.Look.done("deleting", Boolean.TRUE);
+        } catch (DbClusterNotFoundException e) {
+            return Poller.Look.done("deleted", Boolean.TRUE);
+        } catch (InvalidDbClusterStateException e) {
+            Optional<DBCluster> c = cluster(id);
+            if (c.isEmpty() || "deleting".equals(c.get().status())) {
+                return Poller.Look.done(c.isEmpty() ? "deleted" : "deleting", Boolean.TRUE);
+            }
+            return Poller.Look.pending(c.get().status() + ": " + (e.awsErrorDetails() == null ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage()));
+        }
     }
 
     /** The start position the clone's writer reported after crash recovery, if the event is there yet. */

@@ -32,7 +32,9 @@ public final class Run implements AutoCloseable {
         this.settings = settings;
         this.clusters = clusters;
         this.events = events;
-        this.poller = new Poller(Duration.ofMillis(20), Duration.ofSeconds(10), settings.deadline(), events);
+        // A 5 ms floor: a wait that ends within the first second loses milliseconds, not tens of them;
+        // later delays grow with the time waited, so long real waits poll every few seconds.
+        this.poller = new Poller(Duration.ofMillis(5), Duration.ofSeconds(10), settings.deadline(), events);
     }
 
     public DBCluster source() {

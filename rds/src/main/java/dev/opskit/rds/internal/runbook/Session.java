@@ -212,23 +212,14 @@ public final class Session implements AutoCloseable {
         if (deleteClone && settings.cloning()) {
             var c = clusters.cluster(settings.targetId());
             if (c.isPresent()) {
-                List<String> members = c.get().dbClusterMembers().stream().map(m -> m.dbInstanceIdentifier()).toList();
-                for (String m : members) {
-                    clusters.deleteInstance(m);
+                for (var m : c.get().dbClusterMembers()) {
+                    clusters.deleteInstanceUnlessDeleting(m.dbInstanceIdentifier());
                 }
-                // RDS refuses to delete a cluster that still has instances (LocalAws until they are
-                // gone, AWS until they are deleting): waiting until they are gone satisfies both.
+                // RDS accepts DeleteDBCluster once every instance is deleting; a refusal (an instance or the
+                // cluster still busy with something else) is retried until the deadline, never ignored.
                 new Poller(Duration.ofMillis(20), Duration.ofSeconds(5), settings.deadline(), events).await(
-                        "its instances deleted", "DB cluster '" + settings.targetId() + "'", "teardown", () -> {
-                            for (String m : members) {
-                                var i = clusters.instance(m);
-                                if (i.isPresent()) {
-                                    return Poller.Look.pending(m + " " + i.get().dbInstanceStatus());
-                                }
-                            }
-                            return Poller.Look.done("instances deleted", Boolean.TRUE);
-                        });
-                clusters.deleteCluster(settings.targetId());
+                        "DeleteDBCluster accepted", "DB cluster '" + settings.targetId() + "'", "teardown",
+                        () -> clusters.deleteClusterIfAllowed(settings.targetId()));
             }
         }
         events.note("teardown", settings.targetId(), "replication reset" + (deleteClone ? ", clone deleted" : ""), Map.of());

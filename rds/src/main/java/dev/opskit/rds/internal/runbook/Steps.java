@@ -128,9 +128,15 @@ public final class Steps {
         }
     }
 
+    /**
+     * Whether a cluster is a clone of the source: its {@code opskit:clone-of} tag decides when it has
+     * one (this runbook tags the clones it makes); an untagged cluster (made by hand, or by an
+     * account whose tags are not visible) counts when it is in the source's clone group.
+     */
     public static boolean isCloneOf(DBCluster candidate, DBCluster source) {
-        if (Clusters.tag(candidate, Clusters.CLONE_OF_TAG).map(source.dbClusterIdentifier()::equals).orElse(false)) {
-            return true;
+        Optional<String> tagged = Clusters.tag(candidate, Clusters.CLONE_OF_TAG);
+        if (tagged.isPresent()) {
+            return tagged.get().equalsIgnoreCase(source.dbClusterIdentifier());
         }
         return candidate.cloneGroupId() != null && candidate.cloneGroupId().equals(source.cloneGroupId())
                 && !candidate.dbClusterIdentifier().equals(source.dbClusterIdentifier());
@@ -182,6 +188,7 @@ public final class Steps {
                 run.clusters.setParameter(group, "binlog_format", want);
             } else {
                 group = s.binlogGroupName();
+                boolean created = false;
                 if (run.clusters.parameterGroup(group).isEmpty()) {
                     String family = run.clusters.parameterGroup(current)
                             .map(DBClusterParameterGroup::dbParameterGroupFamily)
@@ -189,8 +196,10 @@ public final class Steps {
                                     "cannot read the family of parameter group '" + current + "'"));
                     run.clusters.createParameterGroup(group, family,
                             "binlog_format for replication from " + s.sourceId() + " (opskit)", s.sourceId());
+                    created = true;
                 }
-                if (!run.clusters.parameterValue(group, "binlog_format").orElse("OFF").equalsIgnoreCase(want)) {
+                // A group just created has binlog_format unset (OFF): no need to read it back.
+                if (created || !run.clusters.parameterValue(group, "binlog_format").orElse("OFF").equalsIgnoreCase(want)) {
                     run.clusters.setParameter(group, "binlog_format", want);
                 }
                 run.clusters.attachParameterGroup(s.sourceId(), group);
@@ -230,7 +239,7 @@ public final class Steps {
                         "reboot it if log_bin is OFF or binlog_format is not " + run.settings.format());
             }
             String found = binlogState(run);
-            if (binlogAsWanted(run)) {
+            if (found.equals(wanted(run))) {
                 return Observation.noChange("writer '" + writer.dbInstanceIdentifier() + "': " + found);
             }
             return Observation.change("writer '" + writer.dbInstanceIdentifier() + "': " + found
@@ -245,25 +254,26 @@ public final class Steps {
             waitInstanceAvailable(run, name(), writer);
             run.source = waitClusterAvailable(run, name(), run.settings.sourceId());
             // The server may accept connections a moment after the instance shows available.
-            run.poller.await("log_bin=ON and binlog_format=" + run.settings.format(), "writer '" + writer + "'", name(), () -> {
+            String state = run.poller.await("log_bin=ON and binlog_format=" + run.settings.format(), "writer '" + writer + "'", name(), () -> {
                 try {
-                    return binlogAsWanted(run) ? Poller.Look.done("on", Boolean.TRUE)
-                            : Poller.Look.failed(binlogState(run));
+                    String found = binlogState(run);
+                    return found.equals(wanted(run)) ? Poller.Look.done(found, found) : Poller.Look.failed(found);
                 } catch (OpsException e) {
                     return Poller.Look.pending("not reachable yet");
                 }
             });
-            return "rebooted '" + writer + "': " + binlogState(run);
+            return "rebooted '" + writer + "': " + state;
         }
 
         static String binlogState(Run run) {
             var row = run.sourceDb().rows("SELECT @@log_bin AS log_bin, @@binlog_format AS binlog_format").get(0);
-            return "log_bin=" + ("1".equals(row.get("log_bin")) ? "ON" : "OFF") + ", binlog_format=" + row.get("binlog_format");
+            return "log_bin=" + ("1".equals(row.get("log_bin")) ? "ON" : "OFF") + ", binlog_format="
+                    + String.valueOf(row.get("binlog_format")).toUpperCase(Locale.ROOT);
         }
 
-        static boolean binlogAsWanted(Run run) {
-            var row = run.sourceDb().rows("SELECT @@log_bin AS log_bin, @@binlog_format AS binlog_format").get(0);
-            return "1".equals(row.get("log_bin")) && run.settings.format().name().equalsIgnoreCase(row.get("binlog_format"));
+        /** {@link #binlogState} as it reads once binary logging is as wanted. */
+        static String wanted(Run run) {
+            return "log_bin=ON, binlog_format=" + run.settings.format().name();
         }
     }
 
