@@ -73,7 +73,8 @@ class ConsistencyCheckIT {
                         + " ELT(seq % 3 + 1, 'a', 'b', ''), IF(seq % 2, 'x,y', 'y'), seq % 1024, LEFT(MD5(seq), 5),"
                         + " IF(seq % 13 = 0, NULL, CONCAT('v#', seq)), REPEAT('t', seq % 20), UNHEX(MD5(seq)),"
                         + " JSON_OBJECT('n', seq) FROM seq_1_to_25000",
-                "INSERT INTO types.t (k, at) VALUES (X'FFFFFFFF', '2030-01-01 00:00:00.5')");
+                // 16 rows of NULLs, 300 rows apart after the first 12,000
+                "INSERT INTO types.t (k, at) SELECT UNHEX(LPAD(HEX(4000 + 100 * (seq - 1)), 8, '0')), '1999-01-01' FROM seq_1_to_16");
         copy = servers.cloneOf(source, "copy", new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "ROW", 2));
         sql(copy, "INSERT INTO scratch.tmp VALUES (1)"); // differs, but excluded below
     }
@@ -185,11 +186,13 @@ class ConsistencyCheckIT {
         assertThat(check(copy).identical()).isTrue();
     }
 
-    /** Each column of each type, changed in one row or set to NULL, or '' where NULL was, is found in its chunk. */
+    /**
+     * Each column of each type, changed in one row, set to NULL in another, and set to its empty
+     * value where it was NULL in a third, is found: every changed row is in a chunk of its own
+     * (chunks of 100 rows, changes 300 rows apart), and exactly those chunks differ.
+     */
     @Test
     void aChangeInAnyColumnOfAnyTypeIsFound() throws SQLException {
-        String full = "k = UNHEX('00001000') AND at = '2024-01-01 00:00:00.002'"; // seq 12290: 2nd chunk, no NULLs; the 1st ends at seq 10000
-        String empty = "k = X'FFFFFFFF'"; // only NULLs besides the key, in the last chunk
         Map<String, String> changes = new LinkedHashMap<>();
         changes.put("i", "i + 1");
         changes.put("d", "d + 0.000001");
@@ -207,42 +210,54 @@ class ConsistencyCheckIT {
         changes.put("tx", "CONCAT(tx, ' ')");
         changes.put("bl", "CONCAT(bl, X'00')");
         changes.put("j", "JSON_OBJECT('n', -1)");
-        sql(copy, "CREATE OR REPLACE TABLE scratch.orig AS SELECT * FROM types.t WHERE " + full);
-        List<String> missed = new ArrayList<>();
+        Map<String, String> blanks = Map.of("i", "0", "d", "0", "f", "0", "g", "0", "y", "0", "bt", "0",
+                "dt", "'0000-00-00'", "tm", "'00:00:00'", "ts", "'0000-00-00 00:00:00'", "j", "'\"\"'");
+        List<String> statements = new ArrayList<>(List.of("SET SESSION sql_mode = ''"));
+        List<String> touched = new ArrayList<>();
+        int n = 0;
         for (Map.Entry<String, String> c : changes.entrySet()) {
             String col = c.getKey();
-            String restore = "UPDATE types.t t JOIN scratch.orig o USING (k, at) SET t." + col + " = o." + col;
-            for (String change : List.of(c.getValue(), "NULL")) {
-                sql(copy, "UPDATE types.t SET " + col + " = " + change + " WHERE " + full);
-                try {
-                    List<ChunkDifference> d = checkTypes().table("types.t").orElseThrow().differences();
-                    if (d.size() != 1 || !d.get(0).afterKey().equals(List.of("0x00000d05", "2024-01-01 00:00:00.001"))) {
-                        missed.add(col + " = " + change + ": " + d);
-                    }
-                } finally {
-                    sql(copy, restore);
-                }
-            }
-            // NULL on the source, the empty value (or 0) on the copy
-            String blank = List.of("i", "d", "f", "g", "y", "bt").contains(col) ? "0"
-                    : List.of("dt").contains(col) ? "'0000-00-00'" : List.of("tm").contains(col) ? "'00:00:00'"
-                    : List.of("ts").contains(col) ? "'0000-00-00 00:00:00'" : List.of("j").contains(col) ? "'\"\"'" : "''";
-            sql(copy, "SET SESSION sql_mode = ''", "UPDATE types.t SET " + col + " = " + blank + " WHERE " + empty);
-            try {
-                List<ChunkDifference> d = checkTypes().table("types.t").orElseThrow().differences();
-                if (d.size() != 1 || !d.get(0).upToKey().isEmpty()) {
-                    missed.add(col + " NULL -> " + blank + ": " + d);
-                }
-            } finally {
-                sql(copy, "UPDATE types.t SET " + col + " = NULL WHERE " + empty);
-            }
+            // rows seq 1000 + 600n (changed) and 1300 + 600n (set to NULL); none of them has a NULL
+            String changed = row(nonNullSeq(1000 + 600 * n));
+            String nulled = row(nonNullSeq(1300 + 600 * n));
+            touched.add("(" + changed + ") OR (" + nulled + ")");
+            statements.add("UPDATE types.t SET " + col + " = " + c.getValue() + " WHERE " + changed);
+            statements.add("UPDATE types.t SET " + col + " = NULL WHERE " + nulled);
+            // the all-NULL rows, one every 300 rows after the changed ones: the empty value instead of NULL
+            statements.add("UPDATE types.t SET " + col + " = " + blanks.getOrDefault(col, "''")
+                    + " WHERE k = UNHEX(LPAD(HEX(" + (4000 + 100 * n) + "), 8, '0')) AND at = '1999-01-01'");
+            n++;
         }
-        sql(copy, "DROP TABLE scratch.orig");
-        assertThat(missed).isEmpty();
+        sql(copy, "CREATE OR REPLACE TABLE scratch.orig AS SELECT * FROM types.t WHERE " + String.join(" OR ", touched));
+        sql(copy, statements.toArray(String[]::new));
+        try {
+            VerificationReport r = ConsistencyCheck.between(endpoint(source), endpoint(copy))
+                    .excludeSchemas("scratch", "live", "shop", "crm").chunkSize(100).run();
+            TableResult t = r.table("types.t").orElseThrow();
+            assertThat(t.differences()).as(r.summary()).hasSize(3 * changes.size())
+                    .allSatisfy(d -> assertThat(d.targetRows()).isEqualTo(d.sourceRows()));
+        } finally {
+            sql(copy, "DELETE FROM types.t WHERE (k, at) IN (SELECT k, at FROM scratch.orig)",
+                    "INSERT INTO types.t SELECT * FROM scratch.orig",
+                    "UPDATE types.t SET " + String.join(" = NULL, ", changes.keySet()) + " = NULL WHERE at = '1999-01-01'",
+                    "DROP TABLE scratch.orig");
+        }
         VerificationReport r = checkTypes();
         assertThat(r.identical()).as(r.summary()).isTrue();
-        assertThat(r.table("types.t").orElseThrow().chunks()).isEqualTo(3);
-        assertThat(r.table("types.t").orElseThrow().sourceRows()).isEqualTo(25_001);
+        TableResult t = r.table("types.t").orElseThrow();
+        assertThat(t.chunks()).isEqualTo(3);
+        assertThat(t.sourceRows()).isEqualTo(25_000 + 16);
+    }
+
+    /** The first seq from {@code seq} on whose row has no NULL (see the insert into types.t). */
+    private static int nonNullSeq(int seq) {
+        return seq % 11 == 0 || seq % 13 == 0 ? nonNullSeq(seq + 1) : seq;
+    }
+
+    /** The key condition of the row inserted for {@code seq} into types.t. */
+    private static String row(int seq) {
+        return "k = UNHEX(LPAD(HEX(" + seq + " DIV 3), 8, '0')) AND at = TIMESTAMP('2024-01-01') + INTERVAL "
+                + (seq % 3) * 1000 + " MICROSECOND";
     }
 
     private static VerificationReport checkTypes() {
@@ -258,24 +273,25 @@ class ConsistencyCheckIT {
     @Test
     void rowsDifferingInOneColumnNeverShareTheRowHashInput() throws SQLException {
         sql(source, "CREATE TABLE IF NOT EXISTS scratch.pairs (id INT PRIMARY KEY, a VARCHAR(10) NULL, b VARCHAR(10) NULL,"
-                + " c VARCHAR(10) NOT NULL, n INT NULL)", "TRUNCATE scratch.pairs");
+                + " c VARCHAR(10) NULL, n INT NULL)", "TRUNCATE scratch.pairs");
         String[] alphabet = {null, "", "#", "##", "a", "a#", "#a", "0", "1"};
         java.util.Random random = new java.util.Random(20240501);
         StringBuilder insert = new StringBuilder("INSERT INTO scratch.pairs VALUES ");
         for (int pair = 0; pair < 2000; pair++) {
-            Object[] row = {pick(random, alphabet), pick(random, alphabet), pick(random, alphabet, false),
-                    random.nextInt(4) == 0 ? null : random.nextInt(3)};
+            // every fourth pair starts from a row of NULLs, where only the null flags tell '' from NULL
+            Object[] row = pair % 4 == 0 ? new Object[4] : new Object[] {pick(random, alphabet), pick(random, alphabet),
+                    pick(random, alphabet), random.nextInt(4) == 0 ? null : random.nextInt(3)};
             Object[] other = row.clone();
             int col = random.nextInt(4);
             while (java.util.Objects.equals(other[col], row[col])) {
                 other[col] = col == 3 ? (random.nextInt(4) == 0 ? null : random.nextInt(3))
-                        : pick(random, alphabet, col != 2);
+                        : pick(random, alphabet);
             }
             insert.append(pair == 0 ? "" : ", ").append(values(2 * pair, row)).append(", ").append(values(2 * pair + 1, other));
         }
         sql(source, insert.toString());
         dev.opskit.rds.internal.verify.TableSpec t = new dev.opskit.rds.internal.verify.TableSpec("scratch", "pairs",
-                List.of("id", "a", "b", "c", "n"), java.util.Set.of("a", "b", "n"), List.of("id"));
+                List.of("id", "a", "b", "c", "n"), java.util.Set.of("a", "b", "c", "n"), List.of("id"));
         String input = dev.opskit.rds.internal.verify.ChecksumSql.rowHashInput(t).replace("`id`, ", "");
         List<String> collisions = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(source.jdbcUrl(), USER, PASSWORD.reveal());
@@ -295,12 +311,7 @@ class ConsistencyCheckIT {
     }
 
     private static String pick(java.util.Random random, String[] alphabet) {
-        return pick(random, alphabet, true);
-    }
-
-    private static String pick(java.util.Random random, String[] alphabet, boolean nullable) {
-        String v = alphabet[random.nextInt(alphabet.length)];
-        return v == null && !nullable ? "" : v;
+        return alphabet[random.nextInt(alphabet.length)];
     }
 
     private static String values(int id, Object[] row) {
