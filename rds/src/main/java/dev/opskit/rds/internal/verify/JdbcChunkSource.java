@@ -1,12 +1,14 @@
 package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.internal.jdbc.ConnectionPool;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A {@link ChunkSource} that runs {@link ChecksumSql} on a server. */
 public final class JdbcChunkSource implements ChunkSource {
@@ -53,6 +55,24 @@ public final class JdbcChunkSource implements ChunkSource {
             }
         } catch (SQLException e) {
             throw pool.failure("checksum " + table.fullName(), e);
+        }
+    }
+
+    @Override
+    public Optional<KeyRange> keyRange(TableSpec table) {
+        String k = TableSpec.quote(table.keyColumns().get(0));
+        String sql = "SELECT MIN(" + k + "), MAX(" + k + ") FROM " + table.quotedName();
+        try (Connection c = pool.connection("read the key range of " + table.fullName());
+             PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            // BIGINT UNSIGNED beyond a long comes as BigInteger: not split by arithmetic
+            if (rs.getObject(1) instanceof Number min && rs.getObject(2) instanceof Number max
+                    && !(min instanceof BigInteger) && !(max instanceof BigInteger)) {
+                return Optional.of(new KeyRange(min.longValue(), max.longValue()));
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw pool.failure("read the key range of " + table.fullName(), e);
         }
     }
 

@@ -23,6 +23,8 @@ public final class TableDiscovery {
     private static final String SYSTEM_SCHEMA_LIST =
             "('mysql', 'sys', 'information_schema', 'performance_schema')";
 
+    private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+
     private TableDiscovery() {
     }
 
@@ -37,8 +39,11 @@ public final class TableDiscovery {
 
         Map<String, List<String>> columns = new LinkedHashMap<>();
         Map<String, Set<String>> nullable = new LinkedHashMap<>();
+        Map<String, Set<String>> integers = new LinkedHashMap<>();
+        Map<String, Long> estimates = new LinkedHashMap<>();
         for (Map<String, Object> r : pool.rows("list the columns of the user tables",
-                "SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.IS_NULLABLE AS n"
+                "SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS c, c.IS_NULLABLE AS n,"
+                        + " c.DATA_TYPE AS dt, t.TABLE_ROWS AS r"
                         + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
                         + " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
                         + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMA_LIST
@@ -53,6 +58,12 @@ public final class TableDiscovery {
             if ("YES".equalsIgnoreCase(String.valueOf(r.get("n")))) {
                 n.add((String) r.get("c"));
             }
+            if (INTEGER_TYPES.contains(String.valueOf(r.get("dt")).toLowerCase(Locale.ROOT))) {
+                integers.computeIfAbsent(key, k -> new TreeSet<>()).add((String) r.get("c"));
+            }
+            if (r.get("r") instanceof Number rows) {
+                estimates.put(key, rows.longValue());
+            }
         }
         Map<String, List<String>> keys = new LinkedHashMap<>();
         for (Map<String, Object> r : pool.rows("list the primary keys of the user tables",
@@ -64,7 +75,10 @@ public final class TableDiscovery {
         List<TableSpec> tables = new ArrayList<>();
         columns.forEach((key, cols) -> {
             String[] parts = key.split("\u0000", 2);
-            tables.add(new TableSpec(parts[0], parts[1], cols, nullable.get(key), keys.getOrDefault(key, List.of())));
+            List<String> keyColumns = keys.getOrDefault(key, List.of());
+            boolean integerKey = keyColumns.size() == 1 && integers.getOrDefault(key, Set.of()).contains(keyColumns.get(0));
+            tables.add(new TableSpec(parts[0], parts[1], cols, nullable.get(key), keyColumns, integerKey,
+                    estimates.getOrDefault(key, 0L)));
         });
         return tables;
     }

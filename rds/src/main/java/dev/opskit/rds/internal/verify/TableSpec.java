@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A base table to check: its columns in order, which of them are nullable, and its primary key
- * columns in key order (empty when the table has none).
+ * A base table to check: its columns in order, which of them are nullable, its primary key
+ * columns in key order (empty when the table has none), whether that key is a single integer
+ * column, and the server's estimate of its row count (0 if unknown).
  */
 public record TableSpec(String schema, String name, List<String> columns, Set<String> nullableColumns,
-                        List<String> keyColumns) {
+                        List<String> keyColumns, boolean integerKey, long estimatedRows) {
     public TableSpec {
         columns = List.copyOf(columns);
         nullableColumns = Set.copyOf(nullableColumns);
@@ -16,6 +17,15 @@ public record TableSpec(String schema, String name, List<String> columns, Set<St
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("table " + schema + "." + name + " has no columns");
         }
+        if (integerKey && keyColumns.size() != 1) {
+            throw new IllegalArgumentException("table " + schema + "." + name + ": an integer key is one column");
+        }
+    }
+
+    /** A table whose key is not known to be a single integer column, without a row estimate. */
+    public TableSpec(String schema, String name, List<String> columns, Set<String> nullableColumns,
+                     List<String> keyColumns) {
+        this(schema, name, columns, nullableColumns, keyColumns, false, 0);
     }
 
     /** @return {@code schema.name}, unquoted, for reports */

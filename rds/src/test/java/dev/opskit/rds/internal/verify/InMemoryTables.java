@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -25,6 +26,7 @@ final class InMemoryTables implements ChunkSource {
     final Map<String, TreeMap<List<Object>, String>> tables = new HashMap<>();
     int checksums;
     int scans;
+    int keyRanges;
 
     TreeMap<List<Object>, String> table(String name) {
         return tables.computeIfAbsent(name, n -> new TreeMap<>(KEY_ORDER));
@@ -41,6 +43,14 @@ final class InMemoryTables implements ChunkSource {
         }
         List<Object> last = chunk.isEmpty() ? List.of() : new ArrayList<>(chunk.get(chunk.size() - 1).getKey());
         return new ChunkScan(new Checksum(chunk.size(), xor), last);
+    }
+
+    @Override
+    public synchronized Optional<KeyRange> keyRange(TableSpec table) {
+        TreeMap<List<Object>, String> all = table(table.fullName());
+        keyRanges++;
+        return all.isEmpty() ? Optional.empty() : Optional.of(new KeyRange(((Number) all.firstKey().get(0)).longValue(),
+                ((Number) all.lastKey().get(0)).longValue()));
     }
 
     private static long crc(Map.Entry<List<Object>, String> row) {

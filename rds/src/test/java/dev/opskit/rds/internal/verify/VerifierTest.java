@@ -145,6 +145,61 @@ class VerifierTest {
         assertThat(lines.targetRows()).isEqualTo(500);
     }
 
+    private static final TableSpec IDS = new TableSpec("shop", "ids", List.of("id", "v"), Set.of(), List.of("id"), true, 1000);
+
+    private VerificationReport verifyIds() {
+        return new Verifier(source, target, ReplicaSync.none(), 100, 3, 3).verify(List.of(IDS), List.of(IDS));
+    }
+
+    @Test
+    void anIntegerKeyIsCutIntoRangesAsWideAsTheFirstChunkAndTheSourceIsNotWalked() {
+        for (long i = 1; i <= 1000; i++) { // long keys, as the driver reads an INT key's MIN and MAX
+            source.table("shop.ids").put(List.of(i), "v" + i);
+            target.table("shop.ids").put(List.of(i), "v" + i);
+        }
+        target.table("shop.ids").put(List.of(450L), "changed");
+        target.table("shop.ids").put(List.of(5000L), "only on the target");
+        TableResult ids = verifyIds().table("shop.ids").orElseThrow();
+        assertThat(source.scans).as("only the first chunk is scanned").isEqualTo(1);
+        assertThat(ids.chunks()).isEqualTo(10);
+        assertThat(ids.sourceRows()).isEqualTo(1000);
+        assertThat(ids.targetRows()).isEqualTo(1001);
+        assertThat(ids.differences()).extracting(ChunkDifference::afterKey, ChunkDifference::upToKey).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(List.of("400"), List.of("500")),
+                org.assertj.core.groups.Tuple.tuple(List.of("900"), List.of()));
+    }
+
+    @Test
+    void aSparseIntegerKeyIsWalkedRatherThanCutIntoMostlyEmptyRanges() {
+        for (int i = 1; i <= 1000; i++) {
+            long id = i <= 100 ? i : 1_000_000L * i; // dense first chunk, then ids a million apart
+            source.table("shop.ids").put(List.of(id), "v" + i);
+            target.table("shop.ids").put(List.of(id), "v" + i);
+        }
+        target.table("shop.ids").remove(List.of(1_000_000L * 500));
+        TableResult ids = verifyIds().table("shop.ids").orElseThrow();
+        assertThat(source.keyRanges).isEqualTo(1);
+        assertThat(source.scans).isEqualTo(11);
+        assertThat(ids.chunks()).isEqualTo(10);
+        assertThat(ids.differences()).singleElement().satisfies(d -> {
+            assertThat(d.afterKey()).containsExactly("400000000");
+            assertThat(d.targetRows()).isEqualTo(99);
+        });
+    }
+
+    @Test
+    void rangesFollowTheFirstChunksWidthAndEndOpen() {
+        Verifier v = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3);
+        TableSpec t = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"), true, 400);
+        assertThat(v.ranges(t, new ChunkSource.KeyRange(-50, 300), 49)).hasValueSatisfying(r -> assertThat(r).containsExactly(
+                new ChunkBounds(List.of(49L), List.of(149L)), new ChunkBounds(List.of(149L), List.of(249L)),
+                new ChunkBounds(List.of(249L), List.of())));
+        assertThat(v.ranges(t, new ChunkSource.KeyRange(Long.MIN_VALUE, Long.MAX_VALUE), 0)).isEmpty();
+        TableSpec big = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"), true, 100_000);
+        assertThat(v.ranges(big, new ChunkSource.KeyRange(1, 300), 100)).as("clustered: 1000 chunks expected, 2 cut")
+                .isEmpty();
+    }
+
     /** A replica that has not applied some writes yet; waiting for a position applies them. */
     private final class LaggingReplica implements ReplicaSync {
         final List<Runnable> pending = new ArrayList<>();
