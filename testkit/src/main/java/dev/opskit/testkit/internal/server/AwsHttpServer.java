@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * faulted by the {@link FaultEngine}, then handed to the service in its protocol.
  */
 public final class AwsHttpServer implements AutoCloseable {
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
     private static final Logger LOG = LoggerFactory.getLogger(AwsHttpServer.class);
     private static final int MAX_BODY = 64 * 1024 * 1024;
     private static final String JSON_TYPE = "application/x-amz-json-1.1";
@@ -67,6 +69,12 @@ public final class AwsHttpServer implements AutoCloseable {
      */
     public static AwsHttpServer start(int port, ServiceRegistry services, SigV4Verifier verifier,
             FaultEngine faults, Clock clock) {
+        // The JDK server answers in two writes; without TCP_NODELAY each call waits for the
+        // client's delayed ACK (about 40 ms instead of 4 ms). The flag is read once, when the JDK
+        // server's configuration class loads, so set it before the first server of this JVM.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
