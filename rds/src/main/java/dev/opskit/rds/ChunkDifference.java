@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * A range of a table's rows whose checksums differ between source and target, and still differed
  * after the target caught up with the source. Key values are printed as text; binary values as
- * {@code 0x...} hex.
+ * {@code 0x...} hex. A bound may hold fewer values than the key has columns (a table whose key
+ * starts with an integer column is cut into ranges of that column): it then bounds those first
+ * columns only.
  *
  * <pre>{@code
  * for (ChunkDifference d : table.differences()) {
@@ -31,10 +33,9 @@ public record ChunkDifference(List<String> keyColumns, List<String> afterKey, Li
         keyColumns = List.copyOf(keyColumns);
         afterKey = List.copyOf(afterKey);
         upToKey = List.copyOf(upToKey);
-        if ((!afterKey.isEmpty() && afterKey.size() != keyColumns.size())
-                || (!upToKey.isEmpty() && upToKey.size() != keyColumns.size())) {
+        if (afterKey.size() > keyColumns.size() || upToKey.size() > keyColumns.size()) {
             throw new InvalidInputException("chunk bounds", afterKey + ".." + upToKey,
-                    "each bound has one value per key column " + keyColumns);
+                    "each bound has at most one value per key column " + keyColumns);
         }
     }
 
@@ -53,16 +54,19 @@ public record ChunkDifference(List<String> keyColumns, List<String> afterKey, Li
         if (isWholeTable()) {
             return "TRUE";
         }
-        String cols = keyColumns.size() == 1 ? "`" + keyColumns.get(0) + "`"
-                : "(" + String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList()) + ")";
         StringBuilder b = new StringBuilder();
         if (!afterKey.isEmpty()) {
-            b.append(cols).append(" > ").append(literal(afterKey));
+            b.append(columns(afterKey.size())).append(" > ").append(literal(afterKey));
         }
         if (!upToKey.isEmpty()) {
-            b.append(b.length() > 0 ? " AND " : "").append(cols).append(" <= ").append(literal(upToKey));
+            b.append(b.length() > 0 ? " AND " : "").append(columns(upToKey.size())).append(" <= ").append(literal(upToKey));
         }
         return b.toString();
+    }
+
+    private String columns(int n) {
+        List<String> quoted = keyColumns.subList(0, n).stream().map(c -> "`" + c + "`").toList();
+        return n == 1 ? quoted.get(0) : "(" + String.join(", ", quoted) + ")";
     }
 
     private static String literal(List<String> values) {
@@ -76,7 +80,8 @@ public record ChunkDifference(List<String> keyColumns, List<String> afterKey, Li
     @Override
     public String toString() {
         String range = isWholeTable() ? "all rows"
-                : "rows with " + keyColumns + (afterKey.isEmpty() ? " from the start" : " after " + afterKey)
+                : "rows with " + keyColumns.subList(0, Math.max(afterKey.size(), upToKey.size()))
+                        + (afterKey.isEmpty() ? " from the start" : " after " + afterKey)
                         + (upToKey.isEmpty() ? " to the end" : " up to " + upToKey);
         return range + ": source " + sourceRows + " rows, target " + targetRows + " rows";
     }

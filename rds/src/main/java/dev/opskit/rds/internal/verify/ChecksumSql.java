@@ -57,10 +57,10 @@ public final class ChecksumSql {
         }
         List<String> conditions = new ArrayList<>();
         if (!bounds.after().isEmpty()) {
-            conditions.add(range(t.keyColumns(), true));
+            conditions.add(range(t.keyColumns().subList(0, bounds.after().size()), true));
         }
         if (!bounds.upTo().isEmpty()) {
-            conditions.add(range(t.keyColumns(), false));
+            conditions.add(range(t.keyColumns().subList(0, bounds.upTo().size()), false));
         }
         if (!conditions.isEmpty()) {
             b.append(" WHERE ").append(String.join(" AND ", conditions));

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A range of primary key values: after {@code after} (exclusive) up to {@code upTo} (inclusive);
- * an empty list means unbounded on that side. Both empty: the whole table.
+ * an empty list means unbounded on that side. Both empty: the whole table. A bound may hold fewer
+ * values than the key has columns: it then bounds the leading columns only.
  */
 public record ChunkBounds(List<Object> after, List<Object> upTo) {
     public static final ChunkBounds WHOLE_TABLE = new ChunkBounds(List.of(), List.of());

@@ -76,7 +76,7 @@ public final class TableDiscovery {
         columns.forEach((key, cols) -> {
             String[] parts = key.split("\u0000", 2);
             List<String> keyColumns = keys.getOrDefault(key, List.of());
-            boolean integerKey = keyColumns.size() == 1 && integers.getOrDefault(key, Set.of()).contains(keyColumns.get(0));
+            boolean integerKey = !keyColumns.isEmpty() && integers.getOrDefault(key, Set.of()).contains(keyColumns.get(0));
             tables.add(new TableSpec(parts[0], parts[1], cols, nullable.get(key), keyColumns, integerKey,
                     estimates.getOrDefault(key, 0L)));
         });

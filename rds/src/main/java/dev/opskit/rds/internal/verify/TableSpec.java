@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * A base table to check: its columns in order, which of them are nullable, its primary key
- * columns in key order (empty when the table has none), whether that key is a single integer
- * column, and the server's estimate of its row count (0 if unknown).
+ * columns in key order (empty when the table has none), whether the key's first column is an
+ * integer, and the server's estimate of the row count (0 if unknown).
  */
 public record TableSpec(String schema, String name, List<String> columns, Set<String> nullableColumns,
                         List<String> keyColumns, boolean integerKey, long estimatedRows) {
@@ -17,12 +17,12 @@ public record TableSpec(String schema, String name, List<String> columns, Set<St
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("table " + schema + "." + name + " has no columns");
         }
-        if (integerKey && keyColumns.size() != 1) {
-            throw new IllegalArgumentException("table " + schema + "." + name + ": an integer key is one column");
+        if (integerKey && keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("table " + schema + "." + name + " has no key");
         }
     }
 
-    /** A table whose key is not known to be a single integer column, without a row estimate. */
+    /** A table whose key's first column is not known to be an integer, without a row estimate. */
     public TableSpec(String schema, String name, List<String> columns, Set<String> nullableColumns,
                      List<String> keyColumns) {
         this(schema, name, columns, nullableColumns, keyColumns, false, 0);

@@ -103,7 +103,7 @@ public final class Verifier {
                 } else if (!s.hasPrimaryKey()) {
                     run.outcomes.add(compare(new Chunk(s, ChunkBounds.WHOLE_TABLE), sourcePool, targetPool));
                     run.scanned.complete(null);
-                } else if (s.integerKey() && t.integerKey()) {
+                } else if (s.integerKey() && t.integerKey()) { // the first key column is an integer
                     sourcePool.execute(() -> split(run, sourcePool, targetPool));
                 } else {
                     sourcePool.execute(() -> scan(run, List.of(), null, sourcePool, targetPool));
@@ -196,9 +196,10 @@ public final class Verifier {
     }
 
     /**
-     * For a single integer key: scans the first chunk, then cuts the rest of the key range into
-     * ranges as wide as the first chunk turned out to be, and queues them all at once on both
-     * servers. No query waits for another's boundary, and the source runs plain range checksums
+     * For a key whose first column is an integer: scans the first chunk, then cuts the rest of that
+     * column's range into ranges as wide as the first chunk turned out to be, and queues them all at
+     * once on both servers (a composite key's first chunk is checksummed again up to the end of its
+     * last group of the first column, as ranges bound that column only). No query waits for another's boundary, and the source runs plain range checksums
      * like the target. Keys spread unlike the first chunk make chunks of other sizes, still
      * correct; when the widths would give far more or fewer chunks than the row estimate asks for
      * (a sparse or clustered key), the table is walked by scans instead.
@@ -212,14 +213,22 @@ public final class Verifier {
                 run.scanned.complete(null);
                 return;
             }
-            Optional<List<ChunkBounds>> ranges = first.lastKey().get(0) instanceof Number n && !(n instanceof BigInteger)
-                    ? source.keyRange(t).flatMap(r -> ranges(t, r, n.longValue()))
-                    : Optional.empty();
+            Optional<Long> lead = leading(first.lastKey().get(0));
+            Optional<List<ChunkBounds>> ranges = lead.flatMap(last -> source.keyRange(t).flatMap(r -> ranges(t, r, last)));
             if (ranges.isEmpty()) {
                 scan(run, first.lastKey(), new Pending(List.of(), first), sourcePool, targetPool);
                 return;
             }
-            queue(run, List.of(), first.lastKey(), first.checksum(), targetPool);
+            if (t.keyColumns().size() == 1) {
+                queue(run, List.of(), first.lastKey(), first.checksum(), targetPool);
+            } else {
+                // the scan ended inside a group of the first column: checksum up to the group's end instead
+                CompletableFuture<Outcome> o = compare(new Chunk(t, new ChunkBounds(List.of(), List.of(lead.get()))),
+                        sourcePool, targetPool);
+                synchronized (run) {
+                    run.outcomes.add(o);
+                }
+            }
             for (ChunkBounds b : ranges.get()) {
                 CompletableFuture<Outcome> o = compare(new Chunk(t, b), sourcePool, targetPool);
                 synchronized (run) {
@@ -229,6 +238,18 @@ public final class Verifier {
             run.scanned.complete(null);
         } catch (RuntimeException | Error e) {
             run.scanned.completeExceptionally(e);
+        }
+    }
+
+    /** The first key column's value as a long: a number, or text (a session variable's value). */
+    private static Optional<Long> leading(Object v) {
+        if (v instanceof Number n && !(n instanceof BigInteger)) {
+            return Optional.of(n.longValue());
+        }
+        try {
+            return v instanceof String text ? Optional.of(Long.parseLong(text)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // beyond a long: walked instead
         }
     }
 

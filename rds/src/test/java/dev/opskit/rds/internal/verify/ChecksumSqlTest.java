@@ -56,6 +56,14 @@ class ChecksumSqlTest {
     }
 
     @Test
+    void boundsOfTheFirstKeyColumnOnlyBoundThatColumn() {
+        TableSpec t = new TableSpec("s", "t", List.of("a", "b", "v"), Set.of(), List.of("a", "b"), true, 0);
+        ChunkBounds bounds = new ChunkBounds(List.of(100L), List.of(200L));
+        assertThat(ChecksumSql.checksum(t, bounds)).endsWith("FORCE INDEX (PRIMARY) WHERE `a` > ? AND `a` <= ?");
+        assertThat(ChecksumSql.parameters(t, bounds)).containsExactly(100L, 200L);
+    }
+
+    @Test
     void singleColumnKeysAndWholeTables() {
         TableSpec t = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"));
         assertThat(ChecksumSql.checksum(t, new ChunkBounds(List.of(), List.of(10))))

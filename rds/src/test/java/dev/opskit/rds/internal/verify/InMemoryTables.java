@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
 final class InMemoryTables implements ChunkSource {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {
-        for (int i = 0; i < a.size(); i++) {
+        // over the shorter of the two: a bound of the first key columns only compares those
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             int c = ((Comparable) a.get(i)).compareTo(b.get(i));
             if (c != 0) {
                 return c;
@@ -27,6 +28,8 @@ final class InMemoryTables implements ChunkSource {
     int checksums;
     int scans;
     int keyRanges;
+    /** Whether scans return a composite key's last values as text, as MariaDB does. */
+    boolean textKeys;
 
     TreeMap<List<Object>, String> table(String name) {
         return tables.computeIfAbsent(name, n -> new TreeMap<>(KEY_ORDER));
@@ -42,6 +45,9 @@ final class InMemoryTables implements ChunkSource {
             xor ^= crc(e);
         }
         List<Object> last = chunk.isEmpty() ? List.of() : new ArrayList<>(chunk.get(chunk.size() - 1).getKey());
+        if (textKeys && last.size() > 1) {
+            last.replaceAll(String::valueOf); // as a composite key's session variables come back
+        }
         return new ChunkScan(new Checksum(chunk.size(), xor), last);
     }
 

@@ -170,6 +170,32 @@ class VerifierTest {
     }
 
     @Test
+    void aCompositeKeyStartingWithAnIntegerIsCutIntoRangesOfItsFirstColumn() {
+        TableSpec lines = new TableSpec("shop", "lines", List.of("order_id", "line", "sku"), Set.of(),
+                List.of("order_id", "line"), true, 500);
+        for (long o = 1; o <= 100; o++) {
+            for (long l = 1; l <= 5; l++) {
+                source.table("shop.lines").put(List.of(o, l), "sku-" + (o * l));
+                target.table("shop.lines").put(List.of(o, l), "sku-" + (o * l));
+            }
+        }
+        source.textKeys = true;
+        target.table("shop.lines").remove(List.of(40L, 5L));
+        target.table("shop.lines").put(List.of(20L, 6L), "the first chunk ends at (20, 5): this row is in the next");
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 3, 3)
+                .verify(List.of(lines), List.of(lines));
+        TableResult t = r.table("shop.lines").orElseThrow();
+        assertThat(t.chunks()).isEqualTo(5);
+        assertThat(t.sourceRows()).isEqualTo(500);
+        assertThat(t.differences()).extracting(ChunkDifference::afterKey, ChunkDifference::upToKey,
+                ChunkDifference::targetRows).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(List.of(), List.of("20"), 101L),
+                org.assertj.core.groups.Tuple.tuple(List.of("20"), List.of("40"), 99L));
+        assertThat(t.differences().get(1).whereClause()).isEqualTo("`order_id` > '20' AND `order_id` <= '40'");
+        assertThat(t.differences().get(1)).hasToString("rows with [order_id] after [20] up to [40]: source 100 rows, target 99 rows");
+    }
+
+    @Test
     void aSparseIntegerKeyIsWalkedRatherThanCutIntoMostlyEmptyRanges() {
         for (int i = 1; i <= 1000; i++) {
             long id = i <= 100 ? i : 1_000_000L * i; // dense first chunk, then ids a million apart
