@@ -48,8 +48,9 @@ public final class LocalRds {
 
     /**
      * Every RDS transition finished so far, in the order they finished: a cluster or instance
-     * leaving {@code creating}, {@code modifying}, {@code rebooting} or {@code deleting}, and a
-     * cluster snapshot leaving {@code creating}. Compare a runbook's wall time with the time the
+     * leaving {@code creating}, {@code modifying}, {@code rebooting} or {@code deleting}, a
+     * cluster leaving {@code upgrading} (an engine version change, its server restart included), and
+     * a cluster snapshot leaving {@code creating}. Compare a runbook's wall time with the time the
      * emulation itself took:
      *
      * <pre>{@code
@@ -77,7 +78,8 @@ public final class LocalRds {
      * @param acceptedAt when LocalAws accepted the request, on its clock
      * @param emulated the duration {@link Timings} gives this transition
      * @param actual from the request to the state reached: the longer of {@code emulated} and the
-     *     real work (starting, restarting or copying a database server), plus any wait for another
+     *     real work (starting, restarting or copying a database server; for an upgrade, its
+     *     pre-checks and then the restart on the new version from half of {@code emulated} on), plus any wait for another
      *     resource (an instance waits for its cluster, a cluster for its deleting instances)
      */
     public record Transition(String account, String region, String resourceType, String resourceId, String from,

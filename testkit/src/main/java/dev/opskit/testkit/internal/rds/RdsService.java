@@ -562,21 +562,29 @@ public final class RdsService implements QueryService, AutoCloseable {
                     "maintenance");
         }
         Duration phase = timings.upgrade().dividedBy(4);
-        later(phase, () -> {
+        if (forcedLog != null) {
+            // Aurora stops at the online pre-checks, before any restart: a quarter of the time, no server work.
+            transition(r, "db-cluster", c.id, "upgrading", phase, null, (none, failure) -> {
+                r.membersOf(c).stream().filter(i -> i.writer).findFirst().ifPresent(w -> w.logFiles.put(PRECHECKS_LOG,
+                        new Resources.LogFile(PRECHECKS_LOG, forcedLog, now())));
+                c.status = "available";
+                r.membersOf(c).forEach(i -> i.status = "available");
+                event(r, "db-cluster", c.id, arn, PRECHECKS_FAILED, "maintenance");
+                return c.status;
+            });
+            return;
+        }
+        DbServer server = c.server;
+        // The work (pre-checks, then the restart on the new version from half-time on) runs during the
+        // emulated delay, so the upgrade takes the longer of the two, as the other transitions do.
+        transition(r, "db-cluster", c.id, "upgrading", timings.upgrade(), () -> {
+            pause(phase);
             synchronized (this) {
-                Optional<Instance> writer = r.membersOf(c).stream().filter(i -> i.writer).findFirst();
                 if (major) {
-                    String log = forcedLog != null ? forcedLog : UpgradeLogs.passedPrechecks(from, target);
+                    Optional<Instance> writer = r.membersOf(c).stream().filter(i -> i.writer).findFirst();
+                    String log = UpgradeLogs.passedPrechecks(from, target);
                     writer.ifPresent(w -> w.logFiles.put(PRECHECKS_LOG, new Resources.LogFile(PRECHECKS_LOG, log,
                             now())));
-                }
-                if (forcedLog != null) {
-                    c.status = "available";
-                    r.membersOf(c).forEach(i -> i.status = "available");
-                    event(r, "db-cluster", c.id, arn, PRECHECKS_FAILED, "maintenance");
-                    return;
-                }
-                if (major) {
                     event(r, "db-cluster", c.id, arn, "Upgrade in progress: Creating pre-upgrade snapshot [preupgrade-"
                             + c.id + "-" + slug(from.version()) + "-to-" + slug(target.version()) + "-"
                             + SNAPSHOT_TIME.format(now()) + "]", "maintenance");
@@ -588,45 +596,30 @@ public final class RdsService implements QueryService, AutoCloseable {
                             "maintenance");
                 }
             }
-            later(phase, () -> restartOnNewVersion(r, c, target, major, clusterGroup, memberGroup));
-        });
-    }
-
-    private static String slug(String version) {
-        return version.replace('.', '-').replace('_', '-');
-    }
-
-    private void restartOnNewVersion(Resources r, Cluster c, EngineVersion target, boolean major,
-            String clusterGroup, String memberGroup) {
-        String arn = r.arn("cluster", c.id);
-        DbSettings settings;
-        DbServer server;
-        synchronized (this) {
-            c.parameterGroup = clusterGroup;
-            settings = new DbSettings(target.engine(), target.version(), desiredBinlogFormat(r, c), c.serverId);
-            server = c.server;
-            if (major) {
-                event(r, "db-cluster", c.id, arn, "Upgrade in progress: Upgrading database objects.", "maintenance");
-            }
-        }
-        try {
-            // The rest of the upgrade's time is the server being down, as on Aurora.
-            Thread.sleep(timings.upgrade().dividedBy(2).toMillis());
-            server.restart(settings);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (RuntimeException e) {
-            LOG.warn("Could not restart DB cluster {} with {}: {}", c.id, target.version(), e.toString());
+            pause(phase);
+            DbSettings settings;
             synchronized (this) {
+                c.parameterGroup = clusterGroup;
+                settings = new DbSettings(target.engine(), target.version(), desiredBinlogFormat(r, c), c.serverId);
+                if (major) {
+                    event(r, "db-cluster", c.id, arn, "Upgrade in progress: Upgrading database objects.",
+                            "maintenance");
+                }
+            }
+            // From here the server is down (connections drop) until it runs the new version.
+            if (server != null) {
+                server.restart(settings);
+            }
+            return settings;
+        }, (settings, failure) -> {
+            if (failure != null) {
+                LOG.warn("Could not restart DB cluster {} with {}: {}", c.id, target.version(), failure.toString());
                 c.status = "available";
                 r.membersOf(c).forEach(i -> i.status = "available");
                 event(r, "db-cluster", c.id, arn,
-                        "Database cluster is in a state that cannot be upgraded: " + e.getMessage(), "maintenance");
+                        "Database cluster is in a state that cannot be upgraded: " + failure.getMessage(), "maintenance");
+                return c.status;
             }
-            return;
-        }
-        synchronized (this) {
             c.engine = target.engine();
             c.engineVersion = target.version();
             c.status = "available";
@@ -644,6 +637,21 @@ public final class RdsService implements QueryService, AutoCloseable {
             event(r, "db-cluster", c.id, arn, major
                     ? "Database cluster major version has been upgraded"
                     : "Database cluster engine version has been upgraded.", "maintenance");
+            return c.status;
+        });
+    }
+
+    private static String slug(String version) {
+        return version.replace('.', '-').replace('_', '-');
+    }
+
+    /** Sleeps inside a transition's work; an interrupt (LocalAws closing) ends the work. */
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("LocalAws is closing", e);
         }
     }
 
@@ -1488,26 +1496,6 @@ public final class RdsService implements QueryService, AutoCloseable {
     public List<Transition> transitions() {
         synchronized (transitions) {
             return List.copyOf(transitions);
-        }
-    }
-
-    /** Runs a transition after a delay on the scheduler, counted for {@link #awaitIdle}. */
-    private void later(Duration delay, Runnable task) {
-        synchronized (idleMonitor) {
-            inFlight++;
-        }
-        try {
-            scheduler.schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("An RDS transition failed: {}", e.toString());
-                } finally {
-                    done();
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            done();
         }
     }
 

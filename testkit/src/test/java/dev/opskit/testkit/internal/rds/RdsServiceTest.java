@@ -201,6 +201,44 @@ class RdsServiceTest {
     }
 
     @Test
+    void anUpgradeRestartsItsServerDuringTheEmulatedDelayAndIsRecorded() {
+        java.time.Duration d = java.time.Duration.ofMillis(400);
+        Timings timings = new Timings(d, d, d, d, d, d, d, d);
+        RdsFakeDatabases dbs = new RdsFakeDatabases();
+        try (RdsService timed = new RdsService(timings, dbs, Clock.systemUTC())) {
+            RdsCalls calls = new RdsCalls(timed, "111111111111", "us-east-1");
+            calls.call("CreateDBCluster", "DBClusterIdentifier", "legacy", "Engine", "aurora-mysql",
+                    "EngineVersion", "5.7.mysql_aurora.2.11.2", "MasterUsername", "admin", "MasterUserPassword",
+                    PASSWORD);
+            calls.call("CreateDBInstance", "DBInstanceIdentifier", "legacy-w", "DBClusterIdentifier", "legacy",
+                    "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
+            calls.settle();
+            dbs.workMillis = 100; // restart from half-time (200 ms) on: ends inside the 400 ms delay
+            calls.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
+                    "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
+            calls.settle();
+            dbs.workMillis = 500; // restart from 200 ms to 700 ms: longer than the delay, not added to it
+            calls.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.05.2",
+                    "ApplyImmediately", "true");
+            calls.settle();
+
+            List<RdsService.Transition> upgrades = timed.transitions().stream()
+                    .filter(t -> t.from().equals("upgrading")).toList();
+            assertThat(upgrades).extracting(t -> t.resourceType() + " " + t.resourceId() + " " + t.from() + "->" + t.to())
+                    .containsExactly("db-cluster legacy upgrading->available", "db-cluster legacy upgrading->available");
+            assertThat(upgrades).allSatisfy(t -> assertThat(t.emulated()).isEqualTo(d));
+            assertThat(upgrades.get(0).actual().toMillis()).as("100 ms restart from 200 ms on, inside the 400 ms delay")
+                    .isBetween(400L, 650L);
+            assertThat(upgrades.get(1).actual().toMillis()).as("500 ms restart from 200 ms on: 700 ms, not 900 ms")
+                    .isBetween(700L, 880L);
+            assertThat(dbs.started.get(0).restarts).extracting(dev.opskit.testkit.internal.db.DbSettings::engineVersion)
+                    .containsExactly("8.0.mysql_aurora.3.04.0", "8.0.mysql_aurora.3.05.2");
+            assertThat(calls.call("DescribeDBClusters", "DBClusterIdentifier", "legacy").text("//DBCluster/EngineVersion"))
+                    .isEqualTo("8.0.mysql_aurora.3.05.2");
+        }
+    }
+
+    @Test
     void binlogFormatInACustomGroupTakesEffectWhenTheWriterReboots() {
         clusterWithWriter("orders", "5.7.mysql_aurora.2.11.2");
         rds.call("CreateDBClusterParameterGroup", "DBClusterParameterGroupName", "orders-binlog",
