@@ -21,10 +21,12 @@ import java.util.concurrent.CompletionException;
  * Compares the data of two MySQL-compatible servers, such as an Aurora cluster and its clone, by
  * checksums: every base table of the user schemas, in primary key ranges of
  * {@link #chunkSize(int) 10,000 rows}, on both servers at once. Only checksums travel, never
- * rows. Tables without a primary key are compared as a whole. On the source, one query per chunk
- * computes its checksum and its last key, where the next chunk starts; the target checksums the
- * same key range meanwhile, so both servers work all the time and no extra pass over the key is
- * needed to find boundaries. A differing range is reported as the keys it starts after and ends at.
+ * rows. Tables without a primary key are compared as a whole. No pass over the key is spent on
+ * finding chunk boundaries: when the key's first column is an integer (an {@code AUTO_INCREMENT}
+ * id, say), the first chunk's width in key values cuts the rest of the table into ranges that both
+ * servers checksum in parallel; other keys are walked on the source by one query per chunk that
+ * returns the chunk's checksum and its last key, while the target checksums the previous range. A
+ * differing range is reported as the key it starts after and the key it ends at.
  *
  * <p>The source may be live: when the target replicates from it, a range that differs is checked
  * again once the replica has executed everything the source had written at the first read, and
@@ -91,7 +93,9 @@ public final class ConsistencyCheck {
     }
 
     /**
-     * Sets how many rows a chunk holds (the last one of a table may hold fewer).
+     * Sets how many rows a chunk holds: exactly, when chunks are found by walking the key; on
+     * average, when a key starting with an integer column is cut into ranges as wide as its first
+     * chunk (keys spread unevenly make some ranges hold more rows, some fewer).
      *
      * @param rows 100 to 1,000,000; default 10,000
      * @return this check
