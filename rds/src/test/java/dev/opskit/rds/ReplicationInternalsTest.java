@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opskit.core.Backoff;
 import dev.opskit.rds.internal.runbook.Clusters;
 import dev.opskit.rds.internal.runbook.Poller;
+import dev.opskit.rds.internal.runbook.Run;
 import dev.opskit.rds.internal.runbook.Steps;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -37,15 +38,39 @@ class ReplicationInternalsTest {
     }
 
     @Test
-    void pollingDelayStaysNearFivePercentOfTheTimeWaitedAndIsCapped() {
-        Backoff b = Poller.proportional(Duration.ofMillis(20), Duration.ofSeconds(10));
+    void pollingDelayStaysNearTwoAndAHalfPercentOfTheTimeWaitedAndIsCapped() {
+        Backoff b = Poller.proportional(Duration.ofMillis(5), Duration.ofSeconds(10));
         long waited = 0;
-        for (int attempt = 1; attempt < 600; attempt++) {
+        for (int attempt = 1; attempt < 800; attempt++) {
             long ceiling = b.ceiling(attempt).toMillis();
-            assertThat(ceiling).isLessThanOrEqualTo(Math.max(20, waited / 20) + 1).isLessThanOrEqualTo(10_000);
+            assertThat(ceiling).isLessThanOrEqualTo(Math.max(5, waited / 40) + 1).isLessThanOrEqualTo(10_000);
             waited += ceiling;
         }
         assertThat(b.cap()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(b.ceiling(1)).isEqualTo(Duration.ofMillis(20));
+        assertThat(b.ceiling(1)).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void realEndpointsArePolledAtMostOnceASecondAndAboutOneHundredFiftyTimesInTenMinutes() {
+        assertThat(Run.pollingFloor(true)).isEqualTo(Duration.ofMillis(5));
+        assertThat(Run.pollingFloor(false)).isEqualTo(Duration.ofSeconds(1));
+        Backoff remote = Poller.proportional(Run.pollingFloor(false), Duration.ofSeconds(10));
+        long waited = 0;
+        int calls = 0;
+        while (waited < Duration.ofMinutes(10).toMillis()) {
+            calls++;
+            long ceiling = remote.ceiling(calls).toMillis();
+            assertThat(ceiling).isGreaterThanOrEqualTo(1000);
+            waited += ceiling;
+        }
+        assertThat(calls).isBetween(130, 170);
+    }
+
+    @Test
+    void loopbackHostsAreRecognised() {
+        assertThat(Run.isLoopback("127.0.0.1")).isTrue();
+        assertThat(Run.isLoopback("localhost")).isTrue();
+        assertThat(Run.isLoopback("::1")).isTrue();
+        assertThat(Run.isLoopback("rds.us-east-1.amazonaws.com")).isFalse();
     }
 }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.rds.model.DBClusterMember;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.Event;
@@ -120,6 +121,16 @@ public final class Clusters {
         rds.restoreDBClusterToPointInTime(r -> r.sourceDBClusterIdentifier(source).dbClusterIdentifier(clone)
                 .restoreType("copy-on-write").useLatestRestorableTime(true)
                 .tags(Tag.builder().key(CLONE_OF_TAG).value(source).build()));
+    }
+
+    /** Creates an instance; false when one with that id exists already (nothing was created). */
+    public boolean createInstanceUnlessExists(String id, String cluster, String engine, String instanceClass) {
+        try {
+            createInstance(id, cluster, engine, instanceClass);
+            return true;
+        } catch (DbInstanceAlreadyExistsException e) {
+            return false;
+        }
     }
 
     public void createInstance(String id, String cluster, String engine, String instanceClass) {

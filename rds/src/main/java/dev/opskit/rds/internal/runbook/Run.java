@@ -8,6 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
@@ -24,17 +31,109 @@ public final class Run implements AutoCloseable {
     EngineVersion engine;
     Secret replicationPassword;
     BinlogPosition startPosition;
+    /** What a step's observe found about the replication user, for its act. */
+    boolean userExists;
+    boolean userHasGrants;
+    boolean userInUse;
     private Database sourceDb;
     private Database targetDb;
-    private String targetEndpoint;
+    /** The latest look at the target cluster (empty: it did not exist); null until the first look. */
+    private volatile Optional<DBCluster> target;
+    private volatile boolean targetAnswered;
+    /** Observations read once per run, some of them ahead of the step that uses them. */
+    private final Map<String, CompletableFuture<?>> once = new ConcurrentHashMap<>();
+    private final ExecutorService parallel;
 
     public Run(Settings settings, Clusters clusters, Events events) {
         this.settings = settings;
         this.clusters = clusters;
         this.events = events;
-        // A 5 ms floor: a wait that ends within the first second loses milliseconds, not tens of them;
-        // later delays grow with the time waited, so long real waits poll every few seconds.
-        this.poller = new Poller(Duration.ofMillis(5), Duration.ofSeconds(10), settings.deadline(), events);
+        boolean local = settings.context() != null && settings.context().endpointOverride()
+                .map(u -> u.getHost() != null && isLoopback(u.getHost())).orElse(false);
+        this.poller = new Poller(pollingFloor(local), Duration.ofSeconds(10), settings.deadline(), events);
+        AtomicInteger threads = new AtomicInteger();
+        this.parallel = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "opskit-replication-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The shortest delay between two looks: 5 ms against a local emulator, whose transitions last
+     * a few hundred milliseconds, so that a wait loses milliseconds and not tens of them; 1 s against
+     * a real endpoint, where no RDS transition ends within a second and each call takes tens of
+     * milliseconds anyway. Later delays grow with the time waited either way (see {@link Poller}).
+     */
+    public static Duration pollingFloor(boolean loopbackEndpoint) {
+        return loopbackEndpoint ? Duration.ofMillis(5) : Duration.ofSeconds(1);
+    }
+
+    public static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    /** Runs an independent observation on another thread. */
+    public <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, parallel);
+    }
+
+    /** The result of {@link #async}, its failure rethrown as it was thrown. */
+    public static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Starts reading an observation now, for a later {@link #once} with the same key. */
+    public void prefetch(String key, Supplier<?> read) {
+        once.computeIfAbsent(key, k -> async(read));
+    }
+
+    /**
+     * An observation read once per run (started early by {@link #prefetch}, or read now): for
+     * things only this runbook changes between the step that observes and the step that acts.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T once(String key, Supplier<T> read) {
+        CompletableFuture<?> f = once.computeIfAbsent(key, k -> CompletableFuture.completedFuture(read.get()));
+        return (T) join(f);
+    }
+
+    /** Forgets an observation this run has just changed. */
+    public void forget(String key) {
+        once.remove(key);
+    }
+
+    /** The target cluster as last seen by this run, described now if it was not seen yet. */
+    public Optional<DBCluster> target() {
+        Optional<DBCluster> t = target;
+        return t != null ? t : lookAtTarget();
+    }
+
+    /** Describes the target cluster now. */
+    public Optional<DBCluster> lookAtTarget() {
+        Optional<DBCluster> t = clusters.cluster(settings.targetId());
+        target = t;
+        return t;
+    }
+
+    /** Records what a wait or another step just saw of the target cluster. */
+    public void sawTarget(Optional<DBCluster> t) {
+        target = t;
+    }
+
+    /** Stops the threads of parallel observations once the runbook is over (running ones finish). */
+    public void stopParallel() {
+        parallel.shutdown();
     }
 
     public DBCluster source() {
@@ -50,7 +149,7 @@ public final class Run implements AutoCloseable {
     }
 
     /** The pool to the source's writer endpoint, opened on first use. */
-    public Database sourceDb() {
+    public synchronized Database sourceDb() {
         if (sourceDb == null) {
             sourceDb = new Database("source cluster '" + settings.sourceId() + "'", source.endpoint(), source.port(),
                     source.masterUsername(), settings.masterPassword());
@@ -60,23 +159,52 @@ public final class Run implements AutoCloseable {
         return sourceDb;
     }
 
-    /** The pool to the target's writer endpoint, if the target exists and has an endpoint. */
+    /** The pool to the target's writer endpoint, if the target exists, has an endpoint and a writer. */
     public Optional<Database> targetDb() {
-        if (targetDb != null) {
-            return Optional.of(targetDb);
+        Optional<DBCluster> t = target();
+        if (targetDb == null && t.isPresent() && (t.get().endpoint() == null || Clusters.writer(t.get()).isEmpty())) {
+            // The last look may be older than the target's writer: look again before saying there is none.
+            // (A target not there at all is created only by the clone step, which looks at it itself.)
+            t = lookAtTarget();
         }
-        Optional<DBCluster> t = clusters.cluster(settings.targetId());
         if (t.isEmpty() || t.get().endpoint() == null || Clusters.writer(t.get()).isEmpty()) {
             return Optional.empty();
         }
-        targetEndpoint = t.get().endpoint();
-        // A clone shares the source's master user and password.
-        targetDb = new Database("target cluster '" + settings.targetId() + "'", targetEndpoint, t.get().port(),
-                t.get().masterUsername() != null ? t.get().masterUsername() : source.masterUsername(),
-                settings.masterPassword());
-        targetDb.scrub(replicationPassword);
-        targetDb.scrub(settings.replicationPassword());
-        return Optional.of(targetDb);
+        return Optional.of(openTarget(t.get()));
+    }
+
+    private synchronized Database openTarget(DBCluster t) {
+        if (targetDb == null) {
+            // A clone shares the source's master user and password.
+            targetDb = new Database("target cluster '" + settings.targetId() + "'", t.endpoint(), t.port(),
+                    t.masterUsername() != null ? t.masterUsername() : source.masterUsername(),
+                    settings.masterPassword());
+            targetDb.scrub(replicationPassword);
+            targetDb.scrub(settings.replicationPassword());
+        }
+        return targetDb;
+    }
+
+    /**
+     * Opens the target's first connection in the background while its writer is being created, so
+     * that the steps after it find the connection made. A failure here is only logged by the pool;
+     * the steps that need the target connect again and report it.
+     */
+    public void warmTarget() {
+        Optional<DBCluster> t = target;
+        if (settings.masterPassword() == null || t == null || t.isEmpty() || t.get().endpoint() == null) {
+            return;
+        }
+        Database db = openTarget(t.get());
+        async(() -> {
+            try {
+                db.value("SELECT 1");
+                targetAnswered = true;
+            } catch (RuntimeException e) {
+                // not up yet: the steps that need it connect again
+            }
+            return null;
+        });
     }
 
     /** The target's replication status, or empty when it has no replication configured or does not exist. */
@@ -85,16 +213,23 @@ public final class Run implements AutoCloseable {
         if (db.isEmpty()) {
             return Optional.empty();
         }
-        if (!reachable(db.get())) {
+        // Until the target has answered once, an unreachable target counts as not replicating.
+        if (!targetAnswered && !reachable(db.get())) {
             return Optional.empty();
         }
+        targetAnswered = true;
         List<Map<String, String>> rows = db.get().rows(engine.dialect().replicaStatusStatement());
         return rows.isEmpty() ? Optional.empty() : Optional.of(ReplicationStatus.fromRow(rows.get(0)));
     }
 
     /** Whether the target already replicates from this source as the replication user. */
     public boolean targetPointsAtSource() {
-        return targetStatus().map(s -> s.sourceHost().equalsIgnoreCase(source.endpoint())
+        return pointsAtSource(targetStatus());
+    }
+
+    /** Whether a target status shows replication from this source as the replication user. */
+    public boolean pointsAtSource(Optional<ReplicationStatus> status) {
+        return status.map(s -> s.sourceHost().equalsIgnoreCase(source.endpoint())
                 && s.sourcePort() == source.port() && s.sourceUser().equals(settings.replicationUser()))
                 .orElse(false);
     }
@@ -109,7 +244,7 @@ public final class Run implements AutoCloseable {
     }
 
     /** Hands the pools over to a handle (which then closes them), leaving this run without. */
-    public Database[] releasePools() {
+    public synchronized Database[] releasePools() {
         Database[] out = {sourceDb, targetDb};
         sourceDb = null;
         targetDb = null;
@@ -121,7 +256,8 @@ public final class Run implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        parallel.shutdown();
         if (sourceDb != null) {
             sourceDb.close();
         }

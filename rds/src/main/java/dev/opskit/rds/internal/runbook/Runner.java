@@ -14,12 +14,20 @@ public final class Runner {
 
     /** Observes every step without changing anything. */
     public static Plan plan(Run run) {
-        return runbook(run).plan();
+        try {
+            return runbook(run).plan();
+        } finally {
+            run.stopParallel();
+        }
     }
 
     /** Runs every step: observe, act if needed. */
     public static RunbookOutcome run(Run run) {
-        return runbook(run).run();
+        try {
+            return runbook(run).run();
+        } finally {
+            run.stopParallel();
+        }
     }
 
     static Runbook runbook(Run run) {

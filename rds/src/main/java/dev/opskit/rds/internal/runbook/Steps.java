@@ -91,7 +91,16 @@ public final class Steps {
             }
             run.source = src;
             run.engine = version;
-            Optional<DBCluster> target = run.clusters.cluster(s.targetId());
+            // Independent reads in parallel: the target, the source's first connection, and the
+            // parameter groups the next step looks at.
+            var targetLook = run.async(run::lookAtTarget);
+            var ping = s.masterPassword() == null ? null : run.async(() -> run.sourceDb().value("SELECT 1"));
+            String group = src.dbClusterParameterGroup();
+            if (group != null && group.startsWith("default.")) {
+                run.prefetch(GROUP + group, () -> run.clusters.parameterGroup(group));
+                run.prefetch(GROUP + s.binlogGroupName(), () -> run.clusters.parameterGroup(s.binlogGroupName()));
+            }
+            Optional<DBCluster> target = Run.join(targetLook);
             String targetFound;
             if (s.cloning()) {
                 if (target.isPresent() && !isCloneOf(target.get(), src)) {
@@ -115,9 +124,9 @@ public final class Steps {
                 }
                 targetFound = "target '" + s.targetId() + "' exists (" + t.status() + ")";
             }
-            if (s.masterPassword() != null) {
+            if (ping != null) {
                 // Connecting now means a wrong password fails before anything changes.
-                run.sourceDb().value("SELECT 1");
+                Run.join(ping);
             }
             return Observation.noChange("source " + version.describe() + " at " + src.endpoint() + ":" + src.port()
                     + ", " + targetFound);
@@ -142,6 +151,9 @@ public final class Steps {
                 && !candidate.dbClusterIdentifier().equals(source.dbClusterIdentifier());
     }
 
+    private static final String GROUP = "parameter group ";
+    private static final String FORMAT_IN = "binlog_format in ";
+
     /** A custom cluster parameter group with the wanted binlog_format, attached to the source. */
     static final class BinlogParameterGroup implements Step {
         public String name() {
@@ -164,13 +176,14 @@ public final class Steps {
                         "set binlog_format=" + want + " in '" + current + "' (applies on reboot)");
             }
             String mine = run.settings.binlogGroupName();
-            Optional<DBClusterParameterGroup> existing = run.clusters.parameterGroup(mine);
+            Optional<DBClusterParameterGroup> existing = group(run, mine);
             String found = "cluster uses default group '" + current + "'";
             if (existing.isEmpty()) {
                 return Observation.change(found, "create group '" + mine + "', set binlog_format=" + want
                         + ", attach it to '" + run.settings.sourceId() + "'");
             }
-            String value = run.clusters.parameterValue(mine, "binlog_format").orElse("OFF");
+            String value = run.once(FORMAT_IN + mine,
+                    () -> run.clusters.parameterValue(mine, "binlog_format").orElse("OFF"));
             return Observation.change(found + ", group '" + mine + "' exists with binlog_format=" + value,
                     (value.equalsIgnoreCase(want) ? "" : "set binlog_format=" + want + ", ")
                             + "attach '" + mine + "' to '" + run.settings.sourceId() + "'");
@@ -189,8 +202,8 @@ public final class Steps {
             } else {
                 group = s.binlogGroupName();
                 boolean created = false;
-                if (run.clusters.parameterGroup(group).isEmpty()) {
-                    String family = run.clusters.parameterGroup(current)
+                if (group(run, group).isEmpty()) {
+                    String family = group(run, current)
                             .map(DBClusterParameterGroup::dbParameterGroupFamily)
                             .orElseThrow(() -> new WrongStateException(s.sourceId(), current,
                                     "cannot read the family of parameter group '" + current + "'"));
@@ -199,24 +212,58 @@ public final class Steps {
                     created = true;
                 }
                 // A group just created has binlog_format unset (OFF): no need to read it back.
-                if (created || !run.clusters.parameterValue(group, "binlog_format").orElse("OFF").equalsIgnoreCase(want)) {
-                    run.clusters.setParameter(group, "binlog_format", want);
+                String name = group;
+                boolean set = created || !run.once(FORMAT_IN + group,
+                        () -> run.clusters.parameterValue(name, "binlog_format").orElse("OFF")).equalsIgnoreCase(want);
+                // The value applies at the reboot after the attach, so setting it and attaching the
+                // group need no order between them: both run at once.
+                var setting = set ? run.async(() -> {
+                    run.clusters.setParameter(name, "binlog_format", want);
+                    return null;
+                }) : null;
+                try {
+                    run.clusters.attachParameterGroup(s.sourceId(), group);
+                } finally {
+                    if (setting != null) {
+                        Run.join(setting);
+                    }
                 }
-                run.clusters.attachParameterGroup(s.sourceId(), group);
+                run.forget(GROUP + group);
+                run.forget(FORMAT_IN + group);
             }
             run.source = waitClusterAvailable(run, name(), s.sourceId());
             return "binlog_format=" + want + " in '" + group + "', attached to '" + s.sourceId() + "'";
         }
     }
 
+    /** A parameter group as this run last saw it (read once per run; see {@link Run#once}). */
+    static Optional<DBClusterParameterGroup> group(Run run, String name) {
+        return run.once(GROUP + name, () -> run.clusters.parameterGroup(name));
+    }
+
+    /**
+     * Waits until an instance and its cluster are both available, looking at the two at once, and
+     * returns the cluster as last seen.
+     */
+    static DBCluster waitInstanceAndClusterAvailable(Run run, String step, String instance, String cluster) {
+        return run.poller.await("status available", "DB instance '" + instance + "' in cluster '" + cluster + "'",
+                step, () -> {
+                    var i = run.async(() -> run.clusters.instanceAvailable(instance));
+                    Poller.Look<DBCluster> c = run.clusters.clusterAvailable(cluster);
+                    Poller.Look<?> il = Run.join(i);
+                    if (il.outcome() == Poller.Outcome.FAILED || c.outcome() == Poller.Outcome.FAILED) {
+                        return Poller.Look.failed("instance " + il.state() + ", cluster " + c.state());
+                    }
+                    if (il.outcome() == Poller.Outcome.DONE && c.outcome() == Poller.Outcome.DONE) {
+                        return Poller.Look.done("available", c.value());
+                    }
+                    return Poller.Look.pending("instance " + il.state() + ", cluster " + c.state());
+                });
+    }
+
     static DBCluster waitClusterAvailable(Run run, String step, String id) {
         return run.poller.await("status available", "DB cluster '" + id + "'", step,
                 () -> run.clusters.clusterAvailable(id));
-    }
-
-    static void waitInstanceAvailable(Run run, String step, String id) {
-        run.poller.await("status available", "DB instance '" + id + "'", step,
-                () -> run.clusters.instanceAvailable(id));
     }
 
     /** Reboots the source's writer once if binary logging is not yet as wanted. */
@@ -251,8 +298,7 @@ public final class Steps {
         public String act(Run run, Observation o) {
             String writer = resource(run);
             run.clusters.reboot(writer);
-            waitInstanceAvailable(run, name(), writer);
-            run.source = waitClusterAvailable(run, name(), run.settings.sourceId());
+            run.source = waitInstanceAndClusterAvailable(run, name(), writer, run.settings.sourceId());
             // The server may accept connections a moment after the instance shows available.
             String state = run.poller.await("log_bin=ON and binlog_format=" + run.settings.format(), "writer '" + writer + "'", name(), () -> {
                 try {
@@ -296,6 +342,10 @@ public final class Steps {
             boolean exists = userExists(run);
             boolean grants = exists && hasGrants(run);
             boolean replicating = exists && run.targetPointsAtSource();
+            // The act that follows changes exactly this, so it need not read it again.
+            run.userExists = exists;
+            run.userHasGrants = grants;
+            run.userInUse = replicating;
             if (exists && grants && replicating) {
                 return Observation.noChange("user " + account(s) + " exists with its grants; the target already "
                         + "replicates as it, so its password stays");
@@ -317,8 +367,8 @@ public final class Steps {
         public String act(Run run, Observation o) {
             Settings s = run.settings;
             Database db = run.sourceDb();
-            boolean exists = userExists(run);
-            if (!(exists && run.targetPointsAtSource())) {
+            boolean exists = run.userExists;
+            if (!(exists && run.userInUse)) {
                 Secret password = run.replicationPassword;
                 if (exists) {
                     db.execute("ALTER USER " + account(s) + " IDENTIFIED BY ?", password);
@@ -326,7 +376,7 @@ public final class Steps {
                     db.execute("CREATE USER IF NOT EXISTS " + account(s) + " IDENTIFIED BY ?", password);
                 }
             }
-            if (!hasGrants(run)) {
+            if (!run.userHasGrants) {
                 db.execute("GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO " + account(s));
             }
             return (exists ? "updated" : "created") + " user " + account(s);
@@ -402,7 +452,7 @@ public final class Steps {
         }
 
         public Observation observe(Run run) {
-            Optional<DBCluster> c = run.clusters.cluster(run.settings.targetId());
+            Optional<DBCluster> c = run.lookAtTarget();
             if (c.isEmpty()) {
                 return Observation.change("no cluster '" + run.settings.targetId() + "'",
                         "clone '" + run.settings.sourceId() + "' copy-on-write at its latest restorable time");
@@ -417,11 +467,11 @@ public final class Steps {
         public String act(Run run, Observation o) {
             String id = run.settings.targetId();
             boolean created = false;
-            if (run.clusters.cluster(id).isEmpty()) {
+            if (run.target().isEmpty()) {
                 run.clusters.restoreClone(run.settings.sourceId(), id);
                 created = true;
             }
-            waitClusterAvailable(run, name(), id);
+            run.sawTarget(Optional.of(waitClusterAvailable(run, name(), id)));
             return (created ? "cloned '" + run.settings.sourceId() + "' to '" : "reused clone '") + id + "'";
         }
     }
@@ -437,7 +487,8 @@ public final class Steps {
         }
 
         public Observation observe(Run run) {
-            Optional<DBCluster> c = run.clusters.cluster(run.settings.targetId());
+            // The clone step has just seen the clone (available): no need to describe it again.
+            Optional<DBCluster> c = run.target();
             Optional<DBClusterMember> w = c.flatMap(Clusters::writer);
             if (w.isEmpty()) {
                 return Observation.change("clone has no writer instance", "create writer '" + run.settings.cloneWriterId()
@@ -452,24 +503,26 @@ public final class Steps {
 
         public String act(Run run, Observation o) {
             Settings s = run.settings;
-            DBCluster c = run.clusters.requireCluster(s.targetId());
+            DBCluster c = run.target().orElseThrow(() -> new WrongStateException(s.targetId(), "not found",
+                    "the clone '" + s.targetId() + "' is gone; run again to clone anew"));
             String writer = Clusters.writer(c).map(DBClusterMember::dbInstanceIdentifier).orElse(null);
             boolean created = false;
             if (writer == null) {
                 writer = s.cloneWriterId();
-                var existing = run.clusters.instance(writer);
-                if (existing.isPresent() && !s.targetId().equals(existing.get().dbClusterIdentifier())) {
-                    throw new ConflictException(writer, "DB instance '" + writer + "' exists in cluster '"
-                            + existing.get().dbClusterIdentifier() + "', not in the clone '" + s.targetId()
-                            + "'; delete or rename it, or choose another clone id");
-                }
-                if (existing.isEmpty()) {
-                    run.clusters.createInstance(writer, s.targetId(), c.engine(), s.writerInstanceClass());
-                    created = true;
+                // Create first and look only if RDS says the id is taken: the usual path makes one call.
+                created = run.clusters.createInstanceUnlessExists(writer, s.targetId(), c.engine(),
+                        s.writerInstanceClass());
+                if (!created) {
+                    var existing = run.clusters.instance(writer);
+                    if (existing.isPresent() && !s.targetId().equalsIgnoreCase(existing.get().dbClusterIdentifier())) {
+                        throw new ConflictException(writer, "DB instance '" + writer + "' exists in cluster '"
+                                + existing.get().dbClusterIdentifier() + "', not in the clone '" + s.targetId()
+                                + "'; delete or rename it, or choose another clone id");
+                    }
                 }
             }
-            waitInstanceAvailable(run, name(), writer);
-            waitClusterAvailable(run, name(), s.targetId());
+            run.warmTarget();
+            run.sawTarget(Optional.of(waitInstanceAndClusterAvailable(run, name(), writer, s.targetId())));
             return (created ? "created writer '" : "writer '") + writer + "' is available";
         }
     }
@@ -489,15 +542,18 @@ public final class Steps {
                 run.startPosition = run.settings.startingAt();
                 return Observation.noChange("given: " + run.settings.startingAt());
             }
+            Optional<String> writer = writerOf(run);
+            // The event is read while the target is asked whether it already replicates.
+            var event = writer.isEmpty() ? null
+                    : run.async(() -> run.clusters.startPosition(writer.get(), since(run)));
             if (run.settings.masterPassword() != null && run.targetPointsAtSource()) {
                 return Observation.noChange("the target already replicates from the source; no start position needed");
             }
-            Optional<String> writer = writerOf(run);
             if (writer.isEmpty()) {
                 return Observation.change("clone writer does not exist yet",
                         "read 'Binlog position from crash recovery' from its events");
             }
-            Optional<BinlogPosition> p = run.clusters.startPosition(writer.get(), since(run));
+            Optional<BinlogPosition> p = Run.join(event);
             if (p.isPresent()) {
                 run.startPosition = p.get();
                 return Observation.noChange("'Binlog position from crash recovery' event on '" + writer.get() + "': " + p.get());
@@ -516,13 +572,14 @@ public final class Steps {
         }
 
         static Optional<String> writerOf(Run run) {
-            return run.clusters.cluster(run.settings.targetId()).flatMap(Clusters::writer)
+            Optional<String> w = run.target().flatMap(Clusters::writer).map(DBClusterMember::dbInstanceIdentifier);
+            // The last look may predate the writer (a resumed run): look again before saying there is none.
+            return w.isPresent() ? w : run.lookAtTarget().flatMap(Clusters::writer)
                     .map(DBClusterMember::dbInstanceIdentifier);
         }
 
         static Instant since(Run run) {
-            Instant created = run.clusters.cluster(run.settings.targetId()).map(DBCluster::clusterCreateTime)
-                    .orElse(Instant.now());
+            Instant created = run.target().map(DBCluster::clusterCreateTime).orElse(Instant.now());
             return created.minus(Duration.ofMinutes(5));
         }
     }
@@ -547,7 +604,7 @@ public final class Steps {
             Optional<ReplicationStatus> st = run.targetStatus();
             if (st.isPresent() && !st.get().sourceHost().isEmpty()) {
                 ReplicationStatus s = st.get();
-                if (run.targetPointsAtSource()) {
+                if (run.pointsAtSource(st)) {
                     return Observation.noChange("target replicates from " + src + " as " + s.sourceUser());
                 }
                 throw new ConflictException(run.settings.targetId(), "target '" + run.settings.targetId()
