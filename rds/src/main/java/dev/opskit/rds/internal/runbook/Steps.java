@@ -215,19 +215,12 @@ public final class Steps {
                 String name = group;
                 boolean set = created || !run.once(FORMAT_IN + group,
                         () -> run.clusters.parameterValue(name, "binlog_format").orElse("OFF")).equalsIgnoreCase(want);
-                // The value applies at the reboot after the attach, so setting it and attaching the
-                // group need no order between them: both run at once.
-                var setting = set ? run.async(() -> {
+                // Set before attaching: a change to a group already attached makes RDS apply it to the
+                // cluster's members again.
+                if (set) {
                     run.clusters.setParameter(name, "binlog_format", want);
-                    return null;
-                }) : null;
-                try {
-                    run.clusters.attachParameterGroup(s.sourceId(), group);
-                } finally {
-                    if (setting != null) {
-                        Run.join(setting);
-                    }
                 }
+                run.clusters.attachParameterGroup(s.sourceId(), group);
                 run.forget(GROUP + group);
                 run.forget(FORMAT_IN + group);
             }
