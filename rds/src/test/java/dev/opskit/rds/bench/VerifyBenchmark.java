@@ -122,8 +122,8 @@ public final class VerifyBenchmark {
             }
             System.out.printf("%nrows: %,d in 2 tables, %d interleaved runs per tool; load average before %s, after %s%n",
                     rows, runs, loadBefore, load());
-            System.out.printf("opskit verify() (chunks of %s rows, default parallelism)%n",
-                    chunkSize > 0 ? String.format("%,d", chunkSize) : "default");
+            System.out.printf("opskit verify(): %s, other options at their defaults%n",
+                    chunkSize > 0 ? String.format("chunks of %,d rows", chunkSize) : "default chunk size");
             Stats o = Stats.of(opskit, rows);
             Stats t = Stats.of(pt, rows);
             System.out.printf("%-19s %8s %8s %12s %12s %10s%n", "", "best ms", "median", "best rows/s", "median rows/s", "median CPU");
