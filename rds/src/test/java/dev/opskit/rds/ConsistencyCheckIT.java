@@ -35,10 +35,6 @@ class ConsistencyCheckIT {
 
     @BeforeAll
     static void startServers() throws Exception {
-        String tmp = System.getenv("TMPDIR");
-        if (tmp != null) {
-            java.nio.file.Files.createDirectories(Path.of(tmp)); // the servers' temporary tables go there
-        }
         servers = new DbServers(Path.of("/tmp/opskit-rds-it"));
         source = servers.start("source", new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "ROW", 1),
                 USER, PASSWORD.reveal());
