@@ -13,7 +13,10 @@ import java.util.List;
  * (a local run never lives that long); messages follow RDS where known.
  */
 final class RdsProcedures {
-    private static final String DEFINER = "CREATE DEFINER=`root`@`localhost` PROCEDURE ";
+    // CREATE OR REPLACE: procedures persist in the data directory across restarts, and replacing
+    // them in place (rather than drop, then create) leaves no moment after a reboot in which a
+    // client that connects early finds them missing; real Aurora never loses them.
+    private static final String DEFINER = "CREATE OR REPLACE DEFINER=`root`@`localhost` PROCEDURE ";
 
     private RdsProcedures() {
     }
@@ -25,9 +28,10 @@ final class RdsProcedures {
         String resetExternal = source ? "rds_reset_external_source" : "rds_reset_external_master";
         int maxHours = settings.maxBinlogRetentionHours();
         List<String> sql = new ArrayList<>();
-        for (String name : List.of("rds_set_external_master", "rds_set_external_source", "rds_reset_external_master",
-                "rds_reset_external_source", "rds_start_replication", "rds_stop_replication", "rds_skip_repl_error",
-                "rds_set_configuration", "rds_show_configuration")) {
+        // Only the other generation's names go: Aurora MySQL 3 has no *_master procedures, 1 and 2
+        // no *_source ones (an upgrade from 2 to 3 switches them).
+        for (String name : source ? List.of("rds_set_external_master", "rds_reset_external_master")
+                : List.of("rds_set_external_source", "rds_reset_external_source")) {
             sql.add("DROP PROCEDURE IF EXISTS mysql." + name);
         }
         sql.add("CREATE TABLE IF NOT EXISTS mysql.rds_configuration ("
