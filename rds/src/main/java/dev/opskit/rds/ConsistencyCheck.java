@@ -19,9 +19,29 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Compares the data of two MySQL-compatible servers, such as an Aurora cluster and its clone, by
- * checksums: every base table of the user schemas, in primary key ranges of
- * {@link #chunkSize(int) 10,000 rows}, on both servers at once. Only checksums travel, never
- * rows. Tables without a primary key are compared as a whole. No pass over the key is spent on
+ * checksums: every base table of the user schemas, on both servers at once. Only checksums
+ * travel, never rows.
+ *
+ * <p><b>How it decides.</b> Each table is first compared whole, when that can work: if both
+ * servers report the same {@code VERSION()} and the table's {@code SHOW CREATE TABLE} is the same
+ * on both (the {@code AUTO_INCREMENT} counter aside), {@code CHECKSUM TABLE ... EXTENDED} and
+ * {@code COUNT(*)} run on both servers at once. Equal checksums and counts: the table is identical,
+ * reported as one whole-table chunk with {@link TableResult.Method#TABLE_CHECKSUM}. The server
+ * computes that checksum in C over every row's record, all columns and the null bits, so NULL and
+ * the empty string differ; on InnoDB it reads a snapshot and does not block writes. In any other
+ * case (different checksums or counts, different versions or definitions, whose checksums are not
+ * comparable) the table is compared in chunks as described below, and only the chunks decide what
+ * is reported as different: a table checksum can say "identical", never "different". Once a
+ * table's checksums differed while the source's binlog position moved, the source is being
+ * written and the remaining tables go straight to chunks, so a live source pays at most a few
+ * wasted whole-table reads. Turn the table checksums off with {@link #tableChecksums(boolean)}.
+ * Which method decided is in each {@link TableResult} and in the {@link VerificationReport#summary()}.
+ * Both methods hash to 32 bits (the table checksum sums per-row checksums, a chunk XORs per-row
+ * {@code CRC32}s) next to an exact row count: a difference goes unnoticed with a chance of about
+ * one in four billion per table or chunk.
+ *
+ * <p><b>Chunks.</b> A table is checked in primary key ranges of {@link #chunkSize(int) 10,000
+ * rows}. Tables without a primary key are compared as a whole. No pass over the key is spent on
  * finding chunk boundaries: when the key's first column is an integer (an {@code AUTO_INCREMENT}
  * id, say), the first chunk's width in key values cuts the rest of the table into ranges that both
  * servers checksum in parallel; other keys are walked on the source by one query per chunk that
@@ -32,19 +52,20 @@ import java.util.concurrent.CompletionException;
  * again once the replica has executed everything the source had written at the first read, and
  * reported only if it still differs. A range that is written to many times a second for the whole
  * check can still be reported, as the two servers are never read at exactly the same binlog
- * position; run again, or verify after stopping writes. The users need {@code SELECT} on the checked schemas, and
- * {@code REPLICATION CLIENT} to read binlog and replica positions.
+ * position; run again, or verify after stopping writes. The users need {@code SELECT} on the
+ * checked schemas, and {@code REPLICATION CLIENT} to read binlog and replica positions.
  *
- * <p>Each row hashes to {@code CRC32} over its columns joined with {@code '#'}, plus one integer
- * of null flags so that NULL and the empty string differ; a chunk's checksum is the row count
- * and the {@code BIT_XOR} of its rows' hashes, like {@code pt-table-checksum}'s. Values are
- * compared as the server prints them: two FLOAT values that print alike are not told apart.
+ * <p>In a chunk, each row hashes to {@code CRC32} over its columns joined with {@code '#'}, plus
+ * one integer of null flags so that NULL and the empty string differ; a chunk's checksum is the
+ * row count and the {@code BIT_XOR} of its rows' hashes, like {@code pt-table-checksum}'s. Values
+ * are compared as the server prints them: two FLOAT values that print alike are not told apart.
  *
  * <pre>{@code
  * VerificationReport report = ConsistencyCheck.between(source, clone)
  *         .excludeSchemas("scratch")
  *         .run();
  * System.out.println(report.summary());
+ * // IDENTICAL: 4 tables (4 by table checksum, 0 in chunks), 65100 source rows, 4 chunks in 180 ms
  * report.identical();
  * }</pre>
  */
@@ -56,6 +77,7 @@ public final class ConsistencyCheck {
     private int parallelism = 2;
     private int maxRechecks = 3;
     private Duration catchUpTimeout = Duration.ofMinutes(2);
+    private boolean tableChecksums = true;
 
     private ConsistencyCheck(DatabaseEndpoint source, DatabaseEndpoint target) {
         this.source = source;
@@ -153,7 +175,26 @@ public final class ConsistencyCheck {
     }
 
     /**
-     * Runs the check.
+     * Sets whether each table is first compared whole with {@code CHECKSUM TABLE} (see the class
+     * description). Turn it off where most tables are expected to differ, or are being written
+     * (each failed table checksum costs one extra read of the table on both servers before the
+     * chunks), or to compare every table in chunks.
+     *
+     * <pre>{@code
+     * ConsistencyCheck.between(source, target).tableChecksums(false).run();
+     * }</pre>
+     *
+     * @param on default true
+     * @return this check
+     */
+    public ConsistencyCheck tableChecksums(boolean on) {
+        this.tableChecksums = on;
+        return this;
+    }
+
+    /**
+     * Runs the check: table checksums first where they apply, chunks for the rest and for every
+     * table whose table checksums differed.
      *
      * @return the report
      * @throws DatabaseException if a server cannot be reached or a query fails
@@ -165,13 +206,14 @@ public final class ConsistencyCheck {
         try (ConnectionPool s = ConnectionPool.open(source, parallelism + 1, "verify-source");
              ConnectionPool t = ConnectionPool.open(target, parallelism + 1, "verify-target")) {
             EngineDialect targetDialect = t.version().dialect();
+            EngineDialect sourceDialect = s.version().dialect();
             Optional<ReplicationStatus> replica = t.replicaStatus(targetDialect);
             // Only a running applier will catch up; a stopped or absent one makes the target static.
             ReplicaSync sync = replica.isPresent() && replica.get().sqlThreadRunning()
-                    ? JdbcReplicaSync.between(s, s.version().dialect(), t, targetDialect, catchUpTimeout)
+                    ? JdbcReplicaSync.between(s, sourceDialect, t, targetDialect, catchUpTimeout)
                     : ReplicaSync.none();
-            Verifier verifier = new Verifier(new JdbcChunkSource(s), new JdbcChunkSource(t), sync,
-                    chunkSize, parallelism, maxRechecks);
+            Verifier verifier = new Verifier(new JdbcChunkSource(s, sourceDialect), new JdbcChunkSource(t, targetDialect),
+                    sync, chunkSize, parallelism, maxRechecks, tableChecksums);
             Set<String> skip = Set.copyOf(excluded);
             // Both servers are read at once: discovery is on the critical path before the first chunk.
             CompletableFuture<List<TableSpec>> onTarget =
@@ -192,9 +234,10 @@ public final class ConsistencyCheck {
         }
     }
 
-    /** @return such as {@code consistency check of admin@clone:3306 against admin@orders:3306} */
+    /** @return such as {@code consistency check of admin@clone:3306 against admin@orders:3306 (chunks of 10000 rows, table checksums first)} */
     @Override
     public String toString() {
-        return "consistency check of " + target + " against " + source + " (chunks of " + chunkSize + " rows)";
+        return "consistency check of " + target + " against " + source + " (chunks of " + chunkSize + " rows"
+                + (tableChecksums ? ", table checksums first)" : ")");
     }
 }

@@ -59,10 +59,16 @@ public record VerificationReport(List<TableResult> tables, int rechecks, Duratio
         return tables.stream().mapToLong(TableResult::chunks).sum();
     }
 
-    /** @return a multi-line summary: the verdict, then one line per table, then each differing range */
+    /**
+     * @return a multi-line summary: the verdict with how many tables each method decided, then one
+     *     line per table, then each differing range
+     */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        b.append(identical() ? "IDENTICAL" : "DIFFERENT").append(": ").append(tables.size()).append(" tables, ")
+        long whole = tables.stream().filter(t -> t.method() == TableResult.Method.TABLE_CHECKSUM).count();
+        long chunked = tables.stream().filter(t -> t.method() == TableResult.Method.CHUNKS).count();
+        b.append(identical() ? "IDENTICAL" : "DIFFERENT").append(": ").append(tables.size()).append(" tables (")
+                .append(whole).append(" by table checksum, ").append(chunked).append(" in chunks), ")
                 .append(sourceRows()).append(" source rows, ").append(chunks()).append(" chunks in ")
                 .append(elapsed.toMillis()).append(" ms");
         if (rechecks > 0) {

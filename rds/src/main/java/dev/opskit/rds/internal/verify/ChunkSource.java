@@ -1,9 +1,14 @@
 package dev.opskit.rds.internal.verify;
 
+import dev.opskit.rds.BinlogPosition;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** One side of a comparison: checksums chunks of a table. */
+/**
+ * One side of a comparison: checksums chunks of a table, and whole tables with the server's own
+ * {@code CHECKSUM TABLE} for the fast path.
+ */
 public interface ChunkSource {
     /** The smallest and largest value of a single integer key column. */
     record KeyRange(long min, long max) {
@@ -24,4 +29,35 @@ public interface ChunkSource {
      * @return empty if the table is empty or a value does not fit a {@code long}
      */
     Optional<KeyRange> keyRange(TableSpec table);
+
+    /**
+     * The server's version and build, such as {@code 11.4.5-MariaDB-log (mariadb.org binary
+     * distribution)}: {@code CHECKSUM TABLE} values are comparable only between equal ones.
+     */
+    String serverVersion();
+
+    /**
+     * The table's {@code SHOW CREATE TABLE} without its {@code AUTO_INCREMENT} counter:
+     * {@code CHECKSUM TABLE} values are comparable only between equal definitions.
+     *
+     * @return empty if the table is gone
+     */
+    Optional<String> definition(TableSpec table);
+
+    /**
+     * Runs {@code CHECKSUM TABLE ... EXTENDED}: every row's record read and hashed by the server.
+     *
+     * @return empty if the server returns NULL (table gone, or an engine without checksums)
+     */
+    OptionalLong tableChecksum(TableSpec table);
+
+    /** Counts the table's rows. */
+    long count(TableSpec table);
+
+    /**
+     * The server's current binlog position, to tell whether it is being written.
+     *
+     * @return empty if binary logging is off or the position cannot be read
+     */
+    Optional<BinlogPosition> binlogPosition();
 }

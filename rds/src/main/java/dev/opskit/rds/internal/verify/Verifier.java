@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +37,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read the source's binlog position (after every first read, so it covers all of them), wait
  * until the replica has executed up to it, and compare again; a chunk is reported only if it
  * still differs after {@code maxRechecks} rounds. Nothing of this runs when no chunk differs.
+ *
+ * <p>Fast path ({@code tableChecksums}): when both servers report the same version, each table
+ * whose definition is the same on both is first compared whole with {@code CHECKSUM TABLE ...
+ * EXTENDED} and {@code COUNT(*)} on both servers at once, up to {@code parallelism} tables at a
+ * time, largest first. Equal: the table is identical, one whole-table chunk. Anything else sends
+ * the table to the chunked comparison above, which alone decides what is reported as different:
+ * the fast path can only ever say "identical". When a table's checksums differed while the
+ * source's binlog position moved, the source is being written and later tables would most likely
+ * differ by timing too, each paying a whole-table read for nothing: the remaining tables go
+ * straight to chunks.
  */
 public final class Verifier {
     private final ChunkSource source;
@@ -42,16 +55,25 @@ public final class Verifier {
     private final int chunkSize;
     private final int parallelism;
     private final int maxRechecks;
+    private final boolean tableChecksums;
 
     public Verifier(ChunkSource source, ChunkSource target, ReplicaSync sync, int chunkSize, int parallelism,
-                    int maxRechecks) {
+                    int maxRechecks, boolean tableChecksums) {
         this.source = source;
         this.target = target;
         this.sync = sync;
         this.chunkSize = chunkSize;
         this.parallelism = parallelism;
         this.maxRechecks = maxRechecks;
+        this.tableChecksums = tableChecksums;
     }
+
+    /** Why the fast path did not decide, as the report says it. */
+    static final String CHECKSUMS_OFF = "table checksums turned off";
+    static final String CHECKSUMS_DIFFERED = "table checksums differed";
+    static final String DEFINITIONS_DIFFER = "table definitions differ, so table checksums cannot be compared";
+    static final String NO_CHECKSUM = "CHECKSUM TABLE returned NULL";
+    static final String SOURCE_WRITTEN = "source being written, table checksums skipped";
 
     private record Chunk(TableSpec table, ChunkBounds bounds) {
     }
@@ -70,6 +92,10 @@ public final class Verifier {
         /** Completes when the chain has scanned the whole table. */
         final CompletableFuture<Void> scanned = new CompletableFuture<>();
         String problem;
+        /** The count and table checksum both servers agreed on, if the fast path decided. */
+        volatile Checksum wholeTable;
+        /** Why the table was compared the way it was. */
+        volatile String reason = "";
 
         TableRun(TableSpec table) {
             this.table = table;
@@ -85,7 +111,12 @@ public final class Verifier {
 
         ExecutorService sourcePool = Executors.newFixedThreadPool(parallelism, threads("verify-source"));
         ExecutorService targetPool = Executors.newFixedThreadPool(parallelism, threads("verify-target"));
+        // Runs each table's fast path, blocking on the two pools: at most `parallelism` tables at once.
+        ExecutorService fastPool = Executors.newFixedThreadPool(parallelism, threads("verify-table-checksum"));
         try {
+            String noFastPath = tableChecksums ? versionsDiffer(targetPool) : CHECKSUMS_OFF;
+            AtomicBoolean sourceWritten = new AtomicBoolean();
+            List<TableRun> fast = new ArrayList<>();
             List<TableRun> runs = new ArrayList<>();
             for (String name : names) {
                 TableSpec s = onSource.get(name);
@@ -100,14 +131,18 @@ public final class Verifier {
                     run.problem = "columns differ: source " + s.columns() + ", target " + t.columns();
                 } else if (!s.keyColumns().equals(t.keyColumns())) {
                     run.problem = "primary keys differ: source " + s.keyColumns() + ", target " + t.keyColumns();
-                } else if (!s.hasPrimaryKey()) {
-                    run.outcomes.add(compare(new Chunk(s, ChunkBounds.WHOLE_TABLE), sourcePool, targetPool));
-                    run.scanned.complete(null);
-                } else if (s.integerKey() && t.integerKey()) { // the first key column is an integer
-                    sourcePool.execute(() -> split(run, sourcePool, targetPool));
+                } else if (noFastPath == null) {
+                    fast.add(run);
                 } else {
-                    sourcePool.execute(() -> scan(run, List.of(), null, sourcePool, targetPool));
+                    run.reason = noFastPath;
+                    chunks(run, t, sourcePool, targetPool);
                 }
+            }
+            // Largest first, so that the last table to finish is a small one.
+            fast.sort(Comparator.comparingLong((TableRun r) -> r.table.estimatedRows()).reversed());
+            for (TableRun run : fast) {
+                TableSpec t = onTarget.get(run.table.fullName());
+                fastPool.execute(() -> fastPath(run, t, sourceWritten, sourcePool, targetPool));
             }
             for (TableRun run : runs) {
                 if (run.problem == null) {
@@ -154,8 +189,90 @@ public final class Verifier {
             }
             return new VerificationReport(results, rounds, Duration.ofNanos(System.nanoTime() - start));
         } finally {
+            fastPool.shutdownNow();
             sourcePool.shutdownNow();
             targetPool.shutdownNow();
+        }
+    }
+
+    /** @return why table checksums cannot be compared at all, or null if they can */
+    private String versionsDiffer(ExecutorService targetPool) {
+        CompletableFuture<String> onTarget = CompletableFuture.supplyAsync(target::serverVersion, targetPool);
+        String onSource = source.serverVersion();
+        String t = join(onTarget);
+        return onSource.equals(t) ? null
+                : "server versions differ (source " + onSource + ", target " + t + "), so table checksums cannot be compared";
+    }
+
+    /** Starts the chunked comparison of a table; {@code run.scanned} completes when its chunks are all queued. */
+    private void chunks(TableRun run, TableSpec onTarget, ExecutorService sourcePool, ExecutorService targetPool) {
+        TableSpec s = run.table;
+        if (!s.hasPrimaryKey()) {
+            CompletableFuture<Outcome> o = compare(new Chunk(s, ChunkBounds.WHOLE_TABLE), sourcePool, targetPool);
+            synchronized (run) {
+                run.outcomes.add(o);
+            }
+            run.scanned.complete(null);
+        } else if (s.integerKey() && onTarget.integerKey()) { // the first key column is an integer
+            sourcePool.execute(() -> split(run, sourcePool, targetPool));
+        } else {
+            sourcePool.execute(() -> scan(run, List.of(), null, sourcePool, targetPool));
+        }
+    }
+
+    /**
+     * Compares a table whole by {@code CHECKSUM TABLE} and {@code COUNT(*)}, all four queries at
+     * once; if anything differs, or cannot be compared, starts the chunked comparison instead.
+     * Runs on its own thread and waits for the queries on the two pools.
+     */
+    private void fastPath(TableRun run, TableSpec onTarget, AtomicBoolean sourceWritten, ExecutorService sourcePool,
+                          ExecutorService targetPool) {
+        try {
+            TableSpec s = run.table;
+            if (sourceWritten.get()) {
+                run.reason = SOURCE_WRITTEN;
+                chunks(run, onTarget, sourcePool, targetPool);
+                return;
+            }
+            CompletableFuture<Optional<String>> targetDefinition =
+                    CompletableFuture.supplyAsync(() -> target.definition(onTarget), targetPool);
+            Optional<String> sourceDefinition = join(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
+            if (sourceDefinition.isEmpty() || !sourceDefinition.equals(join(targetDefinition))) {
+                run.reason = DEFINITIONS_DIFFER;
+                chunks(run, onTarget, sourcePool, targetPool);
+                return;
+            }
+            // queued ahead of the checksums, so it is read before they start
+            CompletableFuture<Optional<BinlogPosition>> before = CompletableFuture.supplyAsync(source::binlogPosition,
+                    sourcePool);
+            CompletableFuture<OptionalLong> sourceSum = CompletableFuture.supplyAsync(() -> source.tableChecksum(s),
+                    sourcePool);
+            CompletableFuture<OptionalLong> targetSum = CompletableFuture.supplyAsync(() -> target.tableChecksum(onTarget),
+                    targetPool);
+            CompletableFuture<Long> sourceCount = CompletableFuture.supplyAsync(() -> source.count(s), sourcePool);
+            CompletableFuture<Long> targetCount = CompletableFuture.supplyAsync(() -> target.count(onTarget), targetPool);
+            OptionalLong a = join(sourceSum);
+            OptionalLong b = join(targetSum);
+            long rows = join(sourceCount);
+            long targetRows = join(targetCount);
+            if (a.isPresent() && a.equals(b) && rows == targetRows) {
+                run.reason = "";
+                run.wholeTable = new Checksum(rows, a.getAsLong());
+                run.scanned.complete(null);
+                return;
+            }
+            if (a.isEmpty() || b.isEmpty()) {
+                run.reason = NO_CHECKSUM;
+            } else {
+                run.reason = CHECKSUMS_DIFFERED;
+                Optional<BinlogPosition> at = join(before);
+                if (at.isPresent() && !at.equals(join(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)))) {
+                    sourceWritten.set(true);
+                }
+            }
+            chunks(run, onTarget, sourcePool, targetPool);
+        } catch (RuntimeException | Error e) {
+            run.scanned.completeExceptionally(e);
         }
     }
 
@@ -309,7 +426,13 @@ public final class Verifier {
     private static TableResult result(TableRun run, Map<Chunk, Outcome> latest) {
         TableSpec t = run.table;
         if (run.problem != null) {
-            return new TableResult(t.fullName(), t.keyColumns(), 0, 0, 0, List.of(), Optional.of(run.problem));
+            return new TableResult(t.fullName(), t.keyColumns(), 0, 0, 0, List.of(), Optional.of(run.problem),
+                    TableResult.Method.NOT_COMPARED, "");
+        }
+        if (run.wholeTable != null) {
+            long rows = run.wholeTable.rows();
+            return new TableResult(t.fullName(), t.keyColumns(), rows, rows, 1, List.of(), Optional.empty(),
+                    TableResult.Method.TABLE_CHECKSUM, "");
         }
         long sourceRows = 0;
         long targetRows = 0;
@@ -329,7 +452,7 @@ public final class Verifier {
             }
         }
         return new TableResult(t.fullName(), t.keyColumns(), sourceRows, targetRows, outcomes.size(),
-                differences, Optional.empty());
+                differences, Optional.empty(), TableResult.Method.CHUNKS, run.reason);
     }
 
     static List<String> text(List<Object> key) {

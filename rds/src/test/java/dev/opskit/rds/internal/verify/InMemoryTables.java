@@ -1,5 +1,6 @@
 package dev.opskit.rds.internal.verify;
 
+import dev.opskit.rds.BinlogPosition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -30,6 +32,20 @@ final class InMemoryTables implements ChunkSource {
     int keyRanges;
     /** Whether scans return a composite key's last values as text, as MariaDB does. */
     boolean textKeys;
+    String version = "11.4.5-MariaDB-log (mariadb.org binary distribution)";
+    /** Definitions by table name; a table not listed has {@code CREATE TABLE <name>}. */
+    final Map<String, String> definitions = new HashMap<>();
+    /** Added to every table checksum: a server whose CHECKSUM TABLE disagrees with the rows' chunks. */
+    long tableChecksumSkew;
+    /** Whether CHECKSUM TABLE returns NULL, as for an engine without checksums. */
+    boolean noTableChecksums;
+    /** Moves on by one event per table checksum when the server is being written. */
+    BinlogPosition position = BinlogPosition.of("mysql-bin.000001", 4);
+    boolean written;
+    int tableChecksums;
+    int counts;
+    /** The tables checksummed whole, in order. */
+    final List<String> tableChecksummed = new ArrayList<>();
 
     TreeMap<List<Object>, String> table(String name) {
         return tables.computeIfAbsent(name, n -> new TreeMap<>(KEY_ORDER));
@@ -81,5 +97,43 @@ final class InMemoryTables implements ChunkSource {
             xor ^= crc(e);
         }
         return new Checksum(rows, xor);
+    }
+
+    @Override
+    public String serverVersion() {
+        return version;
+    }
+
+    @Override
+    public synchronized Optional<String> definition(TableSpec table) {
+        return Optional.of(definitions.getOrDefault(table.fullName(), "CREATE TABLE " + table.quotedName()));
+    }
+
+    @Override
+    public synchronized OptionalLong tableChecksum(TableSpec table) {
+        tableChecksums++;
+        tableChecksummed.add(table.fullName());
+        if (written) {
+            position = BinlogPosition.of(position.file(), position.position() + 100);
+        }
+        if (noTableChecksums) {
+            return OptionalLong.empty();
+        }
+        long sum = tableChecksumSkew; // a sum of the rows' CRCs in 32 bits, as the servers compute it
+        for (Map.Entry<List<Object>, String> e : table(table.fullName()).entrySet()) {
+            sum += crc(e);
+        }
+        return OptionalLong.of(sum & 0xFFFF_FFFFL);
+    }
+
+    @Override
+    public synchronized long count(TableSpec table) {
+        counts++;
+        return table(table.fullName()).size();
+    }
+
+    @Override
+    public synchronized Optional<BinlogPosition> binlogPosition() {
+        return Optional.of(position);
     }
 }

@@ -36,7 +36,7 @@ class VerifierTest {
     }
 
     private VerificationReport verify(ReplicaSync sync) {
-        return new Verifier(source, target, sync, 100, 3, 3)
+        return new Verifier(source, target, sync, 100, 3, 3, false)
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
     }
 
@@ -58,7 +58,10 @@ class VerifierTest {
         TableResult log = r.table("shop.log").orElseThrow();
         assertThat(log.chunked()).isFalse();
         assertThat(log.toString()).contains("whole table, no primary key");
-        assertThat(r.summary()).startsWith("IDENTICAL: 3 tables, 1501 source rows");
+        assertThat(r.summary()).startsWith("IDENTICAL: 3 tables (0 by table checksum, 3 in chunks), 1501 source rows");
+        assertThat(orders.method()).isEqualTo(TableResult.Method.CHUNKS);
+        assertThat(orders).hasToString("shop.orders: identical (1000 rows, 10 chunks by [id]; table checksums turned off)");
+        assertThat(source.tableChecksums + source.counts + target.tableChecksums + target.counts).isZero();
     }
 
     @Test
@@ -100,7 +103,7 @@ class VerifierTest {
         fill(target);
         TableSpec extra = new TableSpec("shop", "extra", List.of("id"), Set.of(), List.of("id"));
         TableSpec ordersWider = new TableSpec("shop", "orders", List.of("id", "note", "added"), Set.of(), List.of("id"));
-        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3)
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3, false)
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ordersWider, LINES, extra));
         assertThat(r.table("shop.log").orElseThrow().problem()).contains("missing on the target");
         assertThat(r.table("shop.extra").orElseThrow().problem()).contains("missing on the source, present on the target");
@@ -148,7 +151,7 @@ class VerifierTest {
     private static final TableSpec IDS = new TableSpec("shop", "ids", List.of("id", "v"), Set.of(), List.of("id"), true, 1000);
 
     private VerificationReport verifyIds() {
-        return new Verifier(source, target, ReplicaSync.none(), 100, 3, 3).verify(List.of(IDS), List.of(IDS));
+        return new Verifier(source, target, ReplicaSync.none(), 100, 3, 3, false).verify(List.of(IDS), List.of(IDS));
     }
 
     @Test
@@ -182,7 +185,7 @@ class VerifierTest {
         source.textKeys = true;
         target.table("shop.lines").remove(List.of(40L, 5L));
         target.table("shop.lines").put(List.of(20L, 6L), "the first chunk ends at (20, 5): this row is in the next");
-        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 3, 3)
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 3, 3, false)
                 .verify(List.of(lines), List.of(lines));
         TableResult t = r.table("shop.lines").orElseThrow();
         assertThat(t.chunks()).isEqualTo(5);
@@ -215,7 +218,7 @@ class VerifierTest {
 
     @Test
     void rangesFollowTheFirstChunksWidthAndEndOpen() {
-        Verifier v = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3);
+        Verifier v = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3, false);
         TableSpec t = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"), true, 400);
         assertThat(v.ranges(t, new ChunkSource.KeyRange(-50, 300), 49)).hasValueSatisfying(r -> assertThat(r).containsExactly(
                 new ChunkBounds(List.of(49L), List.of(149L)), new ChunkBounds(List.of(149L), List.of(249L)),
