@@ -31,10 +31,12 @@ import java.util.concurrent.CompletionException;
  * the empty string differ; on InnoDB it reads a snapshot and does not block writes. In any other
  * case (different checksums or counts, different versions or definitions, whose checksums are not
  * comparable) the table is compared in chunks as described below, and only the chunks decide what
- * is reported as different: a table checksum can say "identical", never "different". Once a
- * table's checksums differed while the source's binlog position moved, the source is being
- * written and the remaining tables go straight to chunks, so a live source pays at most a few
- * wasted whole-table reads. Turn the table checksums off with {@link #tableChecksums(boolean)}.
+ * is reported as different: a table checksum can say "identical", never "different". The two
+ * checksums are not taken at one binlog position, so on a source being written they differ by
+ * timing: once the source's binlog position is seen to move (it is read at the start and around
+ * each table's checksums), the tables not started yet go straight to chunks, whose re-checks
+ * handle a live source; at most the tables in flight then pay a wasted whole-table read. Turn the
+ * table checksums off with {@link #tableChecksums(boolean)}.
  * Which method decided is in each {@link TableResult} and in the {@link VerificationReport#summary()}.
  * Both methods hash to 32 bits (the table checksum sums per-row checksums, a chunk XORs per-row
  * {@code CRC32}s) next to an exact row count: a difference goes unnoticed with a chance of about

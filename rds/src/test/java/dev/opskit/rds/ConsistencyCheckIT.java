@@ -106,12 +106,60 @@ class ConsistencyCheckIT {
         assertThat(r.identical()).as(r.summary()).isTrue();
         assertThat(r.tables()).extracting(TableResult::table)
                 .containsExactly("crm.audit", "crm.customers", "shop.order_lines", "shop.orders");
+        assertThat(r.tables()).extracting(TableResult::method).containsOnly(TableResult.Method.TABLE_CHECKSUM);
         TableResult orders = r.table("shop.orders").orElseThrow();
         assertThat(orders.sourceRows()).isEqualTo(25_000);
         assertThat(orders.targetRows()).isEqualTo(25_000);
-        assertThat(orders.chunks()).isEqualTo(3);
+        assertThat(orders.chunks()).isEqualTo(1);
+        assertThat(orders).hasToString("shop.orders: identical (25000 rows, whole table by CHECKSUM TABLE)");
+        assertThat(r.summary()).startsWith("IDENTICAL: 4 tables (4 by table checksum, 0 in chunks), 58100 source rows, 4 chunks")
+                .doesNotContain(PASSWORD.reveal());
+    }
+
+    @Test
+    void withoutTableChecksumsAnIdenticalCopyIsComparedInChunks() {
+        VerificationReport r = ConsistencyCheck.between(endpoint(source), endpoint(copy))
+                .excludeSchemas("scratch", "live", "types").tableChecksums(false).run();
+        assertThat(r.identical()).as(r.summary()).isTrue();
+        assertThat(r.tables()).extracting(TableResult::method).containsOnly(TableResult.Method.CHUNKS);
+        assertThat(r.tables()).extracting(TableResult::reason).containsOnly("table checksums turned off");
+        assertThat(r.table("shop.orders").orElseThrow().chunks()).isEqualTo(3);
         assertThat(r.table("crm.audit").orElseThrow().chunked()).isFalse();
-        assertThat(r.summary()).doesNotContain(PASSWORD.reveal());
+        assertThat(r.sourceRows()).isEqualTo(58_100);
+    }
+
+    @Test
+    void serversReportingDifferentVersionsAreComparedInChunksOnly() {
+        DbSettings settings = copy.settings();
+        // Same binary, so the table checksums would even match: only the reported version differs.
+        copy.restart(settings.withEngineVersion("8.0.mysql_aurora.3.04.0"));
+        try {
+            VerificationReport r = check(copy);
+            assertThat(r.identical()).as(r.summary()).isTrue();
+            assertThat(r.tables()).extracting(TableResult::method).containsOnly(TableResult.Method.CHUNKS);
+            assertThat(r.table("shop.orders").orElseThrow().reason())
+                    .matches("server versions differ \\(source 5\\.7\\.12.*, target 8\\.0\\.28.*\\),"
+                            + " so table checksums cannot be compared");
+            assertThat(r.table("shop.orders").orElseThrow().chunks()).isEqualTo(3);
+        } finally {
+            copy.restart(settings);
+        }
+    }
+
+    @Test
+    void aTableWhoseDefinitionDiffersIsComparedInChunks() throws SQLException {
+        // a wider column: same values, a different record, so CHECKSUM TABLE values are not comparable
+        sql(copy, "ALTER TABLE crm.customers MODIFY name VARCHAR(60) NULL");
+        try {
+            VerificationReport r = check(copy);
+            assertThat(r.identical()).as(r.summary()).isTrue();
+            TableResult customers = r.table("crm.customers").orElseThrow();
+            assertThat(customers.method()).isEqualTo(TableResult.Method.CHUNKS);
+            assertThat(customers.reason()).startsWith("table definitions differ");
+            assertThat(r.table("shop.orders").orElseThrow().method()).isEqualTo(TableResult.Method.TABLE_CHECKSUM);
+        } finally {
+            sql(copy, "ALTER TABLE crm.customers MODIFY name VARCHAR(50) NULL");
+        }
     }
 
     @Test
@@ -129,7 +177,9 @@ class ConsistencyCheckIT {
             assertThat(d.sourceRows()).isEqualTo(10_000);
             assertThat(d.targetRows()).isEqualTo(10_000);
             assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 3 chunks",
-                    "rows with [id] after [10000] up to [20000]");
+                    "rows with [id] after [10000] up to [20000]", "table checksums differed");
+            assertThat(r.table("shop.orders").orElseThrow().method()).isEqualTo(TableResult.Method.CHUNKS);
+            assertThat(r.table("shop.order_lines").orElseThrow().method()).isEqualTo(TableResult.Method.TABLE_CHECKSUM);
         } finally {
             sql(copy, "UPDATE shop.orders SET amount = amount - 0.01 WHERE id = 12345");
         }
@@ -140,6 +190,8 @@ class ConsistencyCheckIT {
         sql(copy, "UPDATE shop.orders SET note = '' WHERE id = 21"); // NULL on the source
         try {
             TableResult orders = check(copy).table("shop.orders").orElseThrow();
+            // CHECKSUM TABLE told them apart, or the table would have been found identical whole
+            assertThat(orders.reason()).isEqualTo("table checksums differed");
             assertThat(orders.differences()).singleElement()
                     .satisfies(d -> assertThat(d.afterKey()).isEmpty())
                     .satisfies(d -> assertThat(d.upToKey()).containsExactly("10000"));
@@ -243,6 +295,67 @@ class ConsistencyCheckIT {
         TableResult t = r.table("types.t").orElseThrow();
         assertThat(t.chunks()).isEqualTo(3);
         assertThat(t.sourceRows()).isEqualTo(25_000 + 16);
+    }
+
+    /**
+     * {@code CHECKSUM TABLE} itself sees each change of the test above, one at a time: a value
+     * changed, set to NULL, or set to its empty value where it was NULL, in any column type. Each
+     * change runs in a transaction that is rolled back, on a copy of the changed rows.
+     */
+    @Test
+    void tableChecksumsSeeAChangeInAnyColumnOfAnyTypeAndNullAgainstEmpty() throws SQLException {
+        Map<String, String> changes = new LinkedHashMap<>();
+        changes.put("i", "i + 1");
+        changes.put("d", "d + 0.000001");
+        changes.put("f", "f + 1");
+        changes.put("g", "g + 0.000001");
+        changes.put("dt", "dt + INTERVAL 1 DAY");
+        changes.put("tm", "tm + INTERVAL 1 MICROSECOND");
+        changes.put("ts", "ts + INTERVAL 1 MICROSECOND");
+        changes.put("y", "y + 1");
+        changes.put("e", "IF(e = 'a', 'b', 'a')");
+        changes.put("st", "IF(st = 'y', 'x', 'y')");
+        changes.put("bt", "bt ^ 1");
+        changes.put("c", "CONCAT(LEFT(c, 4), 'z')");
+        changes.put("vc", "CONCAT(vc, '#')");
+        changes.put("tx", "CONCAT(tx, ' ')");
+        changes.put("bl", "CONCAT(bl, X'00')");
+        changes.put("j", "JSON_OBJECT('n', -1)");
+        Map<String, String> blanks = Map.of("i", "0", "d", "0", "f", "0", "g", "0", "y", "0", "bt", "0",
+                "dt", "'0000-00-00'", "tm", "'00:00:00'", "ts", "'0000-00-00 00:00:00'", "j", "'\"\"'");
+        String full = row(nonNullSeq(1000));
+        String empty = "at = '1999-01-01' AND k = UNHEX(LPAD(HEX(4000), 8, '0'))";
+        sql(copy, "CREATE OR REPLACE TABLE scratch.tt LIKE types.t",
+                "INSERT INTO scratch.tt SELECT * FROM types.t WHERE (" + full + ") OR (" + empty + ")");
+        List<String> unseen = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(copy.jdbcUrl(), USER, PASSWORD.reveal());
+             Statement st = c.createStatement()) {
+            st.execute("SET SESSION sql_mode = ''");
+            long before = tableChecksum(st);
+            c.setAutoCommit(false);
+            for (Map.Entry<String, String> e : changes.entrySet()) {
+                String col = e.getKey();
+                for (String change : List.of(col + " = " + e.getValue() + " WHERE " + full, col + " = NULL WHERE " + full,
+                        col + " = " + blanks.getOrDefault(col, "''") + " WHERE " + empty)) {
+                    assertThat(st.executeUpdate("UPDATE scratch.tt SET " + change)).as(change).isEqualTo(1);
+                    if (tableChecksum(st) == before) {
+                        unseen.add(change);
+                    }
+                    c.rollback();
+                }
+            }
+            assertThat(tableChecksum(st)).isEqualTo(before);
+        } finally {
+            sql(copy, "DROP TABLE scratch.tt");
+        }
+        assertThat(unseen).isEmpty();
+    }
+
+    private static long tableChecksum(Statement st) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("CHECKSUM TABLE scratch.tt EXTENDED")) {
+            rs.next();
+            return rs.getLong(2);
+        }
     }
 
     /** The first seq from {@code seq} on whose row has no NULL (see the insert into types.t). */
@@ -373,6 +486,23 @@ class ConsistencyCheckIT {
             assertThat(r.identical()).as(r.summary()).isTrue();
             assertThat(r.table("live.orders").orElseThrow().sourceRows()).isGreaterThan(30_000);
             assertThat(r.table("shop.orders").orElseThrow().sourceRows()).isEqualTo(25_000);
+            // a table checksum can fail only on the tables being written; chunks decided those
+            assertThat(r.tables()).filteredOn(t -> t.reason().equals("table checksums differed"))
+                    .extracting(TableResult::table).isSubsetOf("live.orders", "live.customers");
+            assertThat(r.table("live.orders").orElseThrow().method()).isEqualTo(TableResult.Method.CHUNKS);
+            // the cost of failed table checksums under writes, against chunks only, for the record
+            long t0 = System.nanoTime();
+            VerificationReport chunksOnly = ConsistencyCheck.between(endpoint(source), endpoint(replica))
+                    .excludeSchemas("scratch").catchUpTimeout(Duration.ofSeconds(30)).tableChecksums(false).run();
+            long chunksMs = (System.nanoTime() - t0) / 1_000_000;
+            t0 = System.nanoTime();
+            VerificationReport again = ConsistencyCheck.between(endpoint(source), endpoint(replica))
+                    .excludeSchemas("scratch").catchUpTimeout(Duration.ofSeconds(30)).run();
+            long defaultMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(chunksOnly.identical()).as(chunksOnly.summary()).isTrue();
+            assertThat(again.identical()).as(again.summary()).isTrue();
+            System.out.printf("live source: default %d ms (%s), chunks only %d ms%n", defaultMs,
+                    again.summary().lines().findFirst().orElseThrow(), chunksMs);
         } finally {
             writing.set(false);
             writer.join(10_000);

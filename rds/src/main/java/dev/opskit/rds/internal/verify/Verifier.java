@@ -43,10 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * EXTENDED} and {@code COUNT(*)} on both servers at once, up to {@code parallelism} tables at a
  * time, largest first. Equal: the table is identical, one whole-table chunk. Anything else sends
  * the table to the chunked comparison above, which alone decides what is reported as different:
- * the fast path can only ever say "identical". When a table's checksums differed while the
- * source's binlog position moved, the source is being written and later tables would most likely
- * differ by timing too, each paying a whole-table read for nothing: the remaining tables go
- * straight to chunks.
+ * the fast path can only ever say "identical". The source's binlog position is read when the run
+ * starts, before each table's checksums and after them: once it has moved, the source is being
+ * written, its tables' checksums would differ from a lagging replica's by timing, each failed one
+ * paying a whole-table read on both servers for nothing, so the tables not started yet go
+ * straight to chunks, whose re-checks handle a live source. At most the tables in flight when the
+ * move is seen ({@code parallelism}) pay that read.
  */
 public final class Verifier {
     private final ChunkSource source;
@@ -115,6 +117,7 @@ public final class Verifier {
         ExecutorService fastPool = Executors.newFixedThreadPool(parallelism, threads("verify-table-checksum"));
         try {
             String noFastPath = tableChecksums ? versionsDiffer(targetPool) : CHECKSUMS_OFF;
+            Optional<BinlogPosition> startPosition = noFastPath == null ? source.binlogPosition() : Optional.empty();
             AtomicBoolean sourceWritten = new AtomicBoolean();
             List<TableRun> fast = new ArrayList<>();
             List<TableRun> runs = new ArrayList<>();
@@ -142,7 +145,7 @@ public final class Verifier {
             fast.sort(Comparator.comparingLong((TableRun r) -> r.table.estimatedRows()).reversed());
             for (TableRun run : fast) {
                 TableSpec t = onTarget.get(run.table.fullName());
-                fastPool.execute(() -> fastPath(run, t, sourceWritten, sourcePool, targetPool));
+                fastPool.execute(() -> fastPath(run, t, startPosition, sourceWritten, sourcePool, targetPool));
             }
             for (TableRun run : runs) {
                 if (run.problem == null) {
@@ -225,26 +228,25 @@ public final class Verifier {
      * once; if anything differs, or cannot be compared, starts the chunked comparison instead.
      * Runs on its own thread and waits for the queries on the two pools.
      */
-    private void fastPath(TableRun run, TableSpec onTarget, AtomicBoolean sourceWritten, ExecutorService sourcePool,
-                          ExecutorService targetPool) {
+    private void fastPath(TableRun run, TableSpec onTarget, Optional<BinlogPosition> start, AtomicBoolean sourceWritten,
+                          ExecutorService sourcePool, ExecutorService targetPool) {
         try {
             TableSpec s = run.table;
-            if (sourceWritten.get()) {
+            CompletableFuture<Optional<String>> targetDefinition =
+                    CompletableFuture.supplyAsync(() -> target.definition(onTarget), targetPool);
+            CompletableFuture<Optional<BinlogPosition>> before = CompletableFuture.supplyAsync(source::binlogPosition,
+                    sourcePool);
+            Optional<String> sourceDefinition = join(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
+            if (moved(start, join(before), sourceWritten)) {
                 run.reason = SOURCE_WRITTEN;
                 chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
-            CompletableFuture<Optional<String>> targetDefinition =
-                    CompletableFuture.supplyAsync(() -> target.definition(onTarget), targetPool);
-            Optional<String> sourceDefinition = join(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
             if (sourceDefinition.isEmpty() || !sourceDefinition.equals(join(targetDefinition))) {
                 run.reason = DEFINITIONS_DIFFER;
                 chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
-            // queued ahead of the checksums, so it is read before they start
-            CompletableFuture<Optional<BinlogPosition>> before = CompletableFuture.supplyAsync(source::binlogPosition,
-                    sourcePool);
             CompletableFuture<OptionalLong> sourceSum = CompletableFuture.supplyAsync(() -> source.tableChecksum(s),
                     sourcePool);
             CompletableFuture<OptionalLong> targetSum = CompletableFuture.supplyAsync(() -> target.tableChecksum(onTarget),
@@ -255,25 +257,27 @@ public final class Verifier {
             OptionalLong b = join(targetSum);
             long rows = join(sourceCount);
             long targetRows = join(targetCount);
+            // for the tables after this one
+            moved(start, join(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)), sourceWritten);
             if (a.isPresent() && a.equals(b) && rows == targetRows) {
                 run.reason = "";
                 run.wholeTable = new Checksum(rows, a.getAsLong());
                 run.scanned.complete(null);
                 return;
             }
-            if (a.isEmpty() || b.isEmpty()) {
-                run.reason = NO_CHECKSUM;
-            } else {
-                run.reason = CHECKSUMS_DIFFERED;
-                Optional<BinlogPosition> at = join(before);
-                if (at.isPresent() && !at.equals(join(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)))) {
-                    sourceWritten.set(true);
-                }
-            }
+            run.reason = a.isEmpty() || b.isEmpty() ? NO_CHECKSUM : CHECKSUMS_DIFFERED;
             chunks(run, onTarget, sourcePool, targetPool);
         } catch (RuntimeException | Error e) {
             run.scanned.completeExceptionally(e);
         }
+    }
+
+    /** @return whether the source was seen being written: now, or by another table before */
+    private static boolean moved(Optional<BinlogPosition> start, Optional<BinlogPosition> now, AtomicBoolean written) {
+        if (start.isPresent() && !start.equals(now)) {
+            written.set(true);
+        }
+        return written.get();
     }
 
     /** A full chunk scanned on the source whose range ends only when the next scan says whether rows follow. */
