@@ -1,12 +1,15 @@
 package dev.opskit.rds;
 
 import dev.opskit.core.OpsException;
+import dev.opskit.rds.internal.runbook.IoThreadErrors;
 import java.util.Optional;
 
 /**
- * Replication stopped on an error that the {@link ErrorPolicy} does not skip. The message names
- * the error number, the table and the statement (passwords redacted), and what to do; the
- * replica is left stopped so that nothing is applied past the error.
+ * Replication stopped on an error that the {@link ErrorPolicy} does not skip, or on an error of the
+ * IO thread that waiting cannot heal (the source refuses the replication user, or no longer has
+ * the binlog the replica needs). The message names the error number, the table and the statement
+ * (passwords redacted), and what to do; the replica is left as it is, so that nothing is applied
+ * past the error.
  *
  * <pre>{@code
  * try {
@@ -28,18 +31,36 @@ public class ReplicationException extends OpsException {
      * @param status the replica's status when it was seen, or {@code null}
      */
     public ReplicationException(String targetClusterId, ReplicationError error, ReplicationStatus status) {
-        super(describe(targetClusterId, error), targetClusterId, status == null ? "stopped" : status.toString(), null);
+        super(describe(targetClusterId, error, status), targetClusterId, status == null ? "stopped" : status.toString(), null);
         this.error = error;
         this.status = status;
     }
 
-    private static String describe(String target, ReplicationError e) {
+    private static String describe(String target, ReplicationError e, ReplicationStatus status) {
         StringBuilder b = new StringBuilder("Replication into '").append(target).append("' stopped on error ")
                 .append(e.number());
         e.table().ifPresent(t -> b.append(" on table ").append(t));
         e.statement().ifPresent(s -> b.append(", statement: ").append(s));
         b.append(" (").append(e.message()).append("). ");
-        if (e.isDuplicateKey()) {
+        String user = status == null || status.sourceUser().isEmpty() ? "the replication user"
+                : "replication user '" + status.sourceUser() + "'";
+        String source = status == null || status.sourceHost().isEmpty() ? "the source"
+                : "the source " + status.sourceHost() + ":" + status.sourcePort();
+        if (IoThreadErrors.deniesAccess(e.number())) {
+            b.append(source).append(" refuses ").append(user).append(": the password the target holds no longer"
+                    + " matches that user's password on the source (or the user's host or grants changed), and"
+                    + " waiting will not fix it. Call start() again, with replicationPassword(...) set to the password"
+                    + " to use, or without it to set a freshly generated one: start() sets it on the source's user and"
+                    + " points the target at the source again from the position it executed.");
+        } else if (IoThreadErrors.binlogGone(e.number())) {
+            b.append(source).append(" no longer has the binlog the target needs (purged before the target read it):"
+                    + " waiting or skipping cannot bring it back. Raise binlogRetentionHours(...) so the source keeps"
+                    + " its binlog longer than the target lags, then teardown(true) and start() again to clone anew.");
+        } else if (status != null && status.lastIoError().filter(e::equals).isPresent()
+                && status.lastSqlError().isEmpty()) {
+            b.append("The target's IO thread cannot read from ").append(source).append(": fix the cause the message"
+                    + " names, then call start() again.");
+        } else if (e.isDuplicateKey()) {
             b.append("The row already exists on the target: fix the row there and start replication again, or "
                     + "run with errorPolicy(ErrorPolicy.skip(1062)) and verify() afterwards.");
         } else {

@@ -3,6 +3,7 @@ package dev.opskit.rds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What a user reads when replication stops. */
@@ -39,5 +40,34 @@ class ReplicationExceptionTest {
         BinlogPosition p = BinlogPosition.parse("mysql-bin.000003 1234");
         assertThat(new ReplicationCutover(p, p, 2, Duration.ofMillis(700)).toString())
                 .contains("mysql-bin.000003 1234", "2 events skipped");
+    }
+
+    @Test
+    void aRefusedReplicationUserSaysThePasswordNoLongerMatchesAndHowToSetItAgain() {
+        ReplicationStatus st = ReplicationInternalsTest.io("Connecting", 1045, "error connecting to master"
+                + " 'opskit_repl@10.0.0.5:3306' - retry-time: 60  maximum-retries: 86400  message: Access denied for"
+                + " user 'opskit_repl'@'10.0.0.9' (using password: YES)");
+        ReplicationException x = new ReplicationException("orders-next", st.lastIoError().get(), st);
+        assertThat(x.getMessage()).contains("orders-next", "1045", "refuses replication user 'opskit_repl'",
+                "127.0.0.1:3306", "password the target holds no longer matches", "start() again",
+                "replicationPassword(", "freshly generated").doesNotContain("ErrorPolicy.skip");
+        assertThat(x.error().number()).isEqualTo(1045);
+    }
+
+    @Test
+    void aPurgedBinlogSaysToRaiseRetentionAndCloneAnew() {
+        ReplicationStatus st = ReplicationInternalsTest.io("No", 1236, "Got fatal error 1236 from master when reading"
+                + " data from binary log: 'Could not find first log file name in binary log index file'");
+        assertThat(new ReplicationException("orders-next", st.lastIoError().get(), st).getMessage())
+                .contains("1236", "no longer has the binlog", "binlogRetentionHours(", "teardown(true)", "clone anew")
+                .doesNotContain("ErrorPolicy.skip");
+    }
+
+    @Test
+    void anotherIoErrorIsNotOfferedTheSkipPolicy() {
+        ReplicationStatus st = ReplicationInternalsTest.io("No", 2003, "Can't connect to server on '127.0.0.1'");
+        assertThat(new ReplicationException("next", st.lastIoError().get(), st).getMessage())
+                .contains("2003", "IO thread cannot read from the source 127.0.0.1:3306")
+                .doesNotContain("ErrorPolicy.skip");
     }
 }

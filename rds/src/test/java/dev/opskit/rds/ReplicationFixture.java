@@ -1,7 +1,9 @@
 package dev.opskit.rds;
 
+import dev.opskit.core.AwsContext;
 import dev.opskit.core.Secret;
 import dev.opskit.core.Waiter;
+import dev.opskit.testkit.LocalAws;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,16 +13,59 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
- * Test scaffolding for the replication runbook on LocalAws: a source Aurora MySQL cluster with a
- * writer and a small shop schema (foreign keys, secondary indexes, composite and string keys,
- * NULLs), and a concurrent writer doing inserts, updates and deletes.
+ * Test scaffolding for the replication runbook on LocalAws: LocalAws for a test class, a source
+ * Aurora MySQL cluster with a writer and a small shop schema (foreign keys, secondary indexes,
+ * composite and string keys, NULLs), and a concurrent writer doing inserts, updates and deletes.
  */
 final class ReplicationFixture {
     private ReplicationFixture() {
+    }
+
+    /**
+     * LocalAws in this JVM for one test class, with a context and an RDS client on it; started
+     * before the class's tests and always stopped after them. Register it as a static
+     * {@code @RegisterExtension} field.
+     */
+    static final class Cloud implements BeforeAllCallback, AfterAllCallback {
+        private LocalAws aws;
+        private AwsContext ctx;
+        private RdsClient rds;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            aws = LocalAws.start();
+            ctx = aws.context();
+            rds = ctx.client(RdsClient.class, RdsClient::builder);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (ctx != null) {
+                ctx.close();
+            }
+            if (aws != null) {
+                aws.close();
+            }
+        }
+
+        LocalAws aws() {
+            return aws;
+        }
+
+        AwsContext ctx() {
+            return ctx;
+        }
+
+        RdsClient rds() {
+            return rds;
+        }
     }
 
     /** Creates a cluster and its writer, waits until both are available; returns the cluster. */
@@ -37,6 +82,28 @@ final class ReplicationFixture {
                 .backoff(dev.opskit.core.Backoff.fixed(Duration.ofMillis(50)))
                 .deadline(Duration.ofMinutes(2)).await();
         return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
+    }
+
+    /** {@link #createSource} with the {@link #seed} schema and rows. */
+    static DBCluster seededSource(RdsClient rds, String id, String version, Secret password, long seed)
+            throws SQLException {
+        DBCluster source = createSource(rds, id, version, password);
+        try (Connection c = connect(source, password)) {
+            seed(c, seed);
+        }
+        return source;
+    }
+
+    /**
+     * Stops and starts replication on a cluster: the IO thread connects anew, which proves (or
+     * disproves) the password it holds, as a running thread keeps its session.
+     */
+    static void restartReplication(RdsClient rds, String cluster, Secret password) throws SQLException {
+        DBCluster c = rds.describeDBClusters(r -> r.dbClusterIdentifier(cluster)).dbClusters().get(0);
+        try (Connection db = connect(c, password); Statement s = db.createStatement()) {
+            s.execute("CALL mysql.rds_stop_replication");
+            s.execute("CALL mysql.rds_start_replication");
+        }
     }
 
     static Connection connect(DBCluster c, Secret password) throws SQLException {

@@ -31,6 +31,8 @@ public final class Run implements AutoCloseable {
     EngineVersion engine;
     Secret replicationPassword;
     BinlogPosition startPosition;
+    /** Where a target the source refuses is pointed at the source again (it executed up to there). */
+    BinlogPosition repointAt;
     /** What a step's observe found about the replication user, for its act. */
     boolean userExists;
     boolean userHasGrants;

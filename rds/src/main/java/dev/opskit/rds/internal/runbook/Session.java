@@ -10,6 +10,7 @@ import dev.opskit.rds.ReplicationStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -128,10 +129,14 @@ public final class Session implements AutoCloseable {
         ErrorPolicy policy = settings.errorPolicy();
         for (int guard = 0; guard < 10_000; guard++) {
             if (s.sqlThreadRunning() || s.lastSqlError().isEmpty()) {
-                if (!s.ioThreadRunning() && s.lastIoError().isPresent() && !"Connecting".equalsIgnoreCase(s.ioRunning())) {
-                    events.warning("replication", settings.targetId(), "IO thread stopped: " + s.lastIoError().get(),
-                            Map.of("errorNumber", s.lastIoError().get().number()));
-                    throw new Stopped(s.lastIoError().get(), s);
+                // A retrying IO thread heals from a source that restarts, never from a refused account
+                // or a purged binlog: those end the wait now rather than at its timeout.
+                Optional<ReplicationError> io = IoThreadErrors.ending(s);
+                if (io.isPresent()) {
+                    events.warning("replication", settings.targetId(), "IO thread " + ("Connecting".equalsIgnoreCase(
+                            s.ioRunning()) ? "retries in vain" : "stopped") + ": " + io.get(),
+                            Map.of("errorNumber", io.get().number()));
+                    throw new Stopped(io.get(), s);
                 }
                 return s;
             }

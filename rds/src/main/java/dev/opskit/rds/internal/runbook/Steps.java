@@ -254,6 +254,26 @@ public final class Steps {
                 });
     }
 
+    /**
+     * The cluster once it and the given instance (its writer) are both available: at once when they
+     * are, else after waiting. A writer still {@code rebooting} (a run killed during the reboot and
+     * started again at once) may already answer over JDBC, with the new settings, while RDS has not
+     * finished with it; what the server says is trusted only once RDS says it is done. One look at
+     * the instance when all is settled; waits publish events and end at the run's deadline.
+     *
+     * @param seen the cluster as this run last described it (its status is the cluster's look)
+     */
+    static DBCluster settled(Run run, String step, String instance, DBCluster seen) {
+        Poller.Look<?> i = run.clusters.instanceAvailable(instance);
+        if (i.outcome() == Poller.Outcome.DONE && "available".equals(seen.status())) {
+            return seen;
+        }
+        run.events.note(step, instance, "DB instance '" + instance + "' is " + i.state() + " and cluster '"
+                + seen.dbClusterIdentifier() + "' is " + seen.status() + "; waiting for both to be available before"
+                + " using the server", attrs("instanceStatus", i.state(), "clusterStatus", seen.status()));
+        return waitInstanceAndClusterAvailable(run, step, instance, seen.dbClusterIdentifier());
+    }
+
     static DBCluster waitClusterAvailable(Run run, String step, String id) {
         return run.poller.await("status available", "DB cluster '" + id + "'", step,
                 () -> run.clusters.clusterAvailable(id));
@@ -278,6 +298,7 @@ public final class Steps {
                         + writer.dbClusterParameterGroupStatus() + " (binlog state unknown without masterPassword)",
                         "reboot it if log_bin is OFF or binlog_format is not " + run.settings.format());
             }
+            run.source = settled(run, name(), writer.dbInstanceIdentifier(), run.source);
             String found = binlogState(run);
             if (found.equals(wanted(run))) {
                 return Observation.noChange("writer '" + writer.dbInstanceIdentifier() + "': " + found);
@@ -334,7 +355,11 @@ public final class Steps {
             }
             boolean exists = userExists(run);
             boolean grants = exists && hasGrants(run);
-            boolean replicating = exists && run.targetPointsAtSource();
+            Optional<ReplicationStatus> st = exists ? run.targetStatus() : Optional.empty();
+            // A target the source refuses (its password no longer matches) is not "in use": the
+            // password is set again here and the target re-pointed with it by external-source.
+            boolean refused = run.pointsAtSource(st) && IoThreadErrors.deniedAccess(st.get());
+            boolean replicating = run.pointsAtSource(st) && !refused;
             // The act that follows changes exactly this, so it need not read it again.
             run.userExists = exists;
             run.userHasGrants = grants;
@@ -353,8 +378,10 @@ public final class Steps {
             if (exists) {
                 todo.add("set a " + (s.replicationPassword() == null ? "fresh generated " : "the given ") + "password");
             }
+            String target = refused ? ", but the source refuses the target's IO thread (error "
+                    + st.get().lastIoError().get().number() + ")" : ", target not replicating yet";
             return Observation.change(exists ? "user " + account(s) + " exists" + (grants ? " with its grants" : " without all grants")
-                    + ", target not replicating yet" : "no user " + account(s), String.join(", ", todo));
+                    + target : "no user " + account(s), String.join(", ", todo));
         }
 
         public String act(Run run, Observation o) {
@@ -597,6 +624,16 @@ public final class Steps {
             Optional<ReplicationStatus> st = run.targetStatus();
             if (st.isPresent() && !st.get().sourceHost().isEmpty()) {
                 ReplicationStatus s = st.get();
+                if (run.pointsAtSource(st) && IoThreadErrors.deniedAccess(s)) {
+                    // Re-pointed from where it executed: its relay log is dropped and fetched again.
+                    run.repointAt = s.executed().orElseThrow(() -> new WrongStateException(run.settings.targetId(),
+                            s.toString(), "target '" + run.settings.targetId() + "' is refused by the source and"
+                                    + " reports no executed position to resume from; teardown(true) and clone anew"));
+                    return Observation.change("target replicates from " + src + " as " + s.sourceUser()
+                            + ", but the source refuses it: " + s.lastIoError().get(), "stop replication and point"
+                            + " it at " + src + " again with the replication user's password, at " + run.repointAt
+                            + " where it executed");
+                }
                 if (run.pointsAtSource(st)) {
                     return Observation.noChange("target replicates from " + src + " as " + s.sourceUser());
                 }
@@ -614,6 +651,11 @@ public final class Steps {
             Database target = run.targetDb().orElseThrow(() -> new WrongStateException(run.settings.targetId(),
                     "no endpoint", "target '" + run.settings.targetId() + "' has no writer endpoint yet; run again"));
             BinlogPosition p = run.startPosition;
+            if (run.repointAt != null) {
+                // rds_set_external_master/source refuses a replica whose threads run.
+                target.execute(run.engine.dialect().stopReplicationCall());
+                p = run.repointAt;
+            }
             target.execute(run.engine.dialect().setExternalSourceCall(), run.source.endpoint(), run.source.port(),
                     run.settings.replicationUser(), run.replicationPassword, p.file(), p.position(), 0);
             return "target replicates from " + run.source.endpoint() + ":" + run.source.port() + " at " + p;
