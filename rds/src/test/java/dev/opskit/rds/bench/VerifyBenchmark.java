@@ -24,9 +24,11 @@ import java.util.List;
 
 /**
  * Measures {@link ConsistencyCheck} against {@code pt-table-checksum} on the same replicating
- * pair of local MariaDB servers holding 1.2M rows in two tables. Run by {@code benchmarks/verify/run}.
- * Prints, per tool, the best and median wall time, rows/s, and the CPU both servers and the tool
- * itself used; and the load average while it ran. Arguments: [work dir] [runs per tool]
+ * pair of local MariaDB servers holding 1.2M rows in two tables, caught up and not written to:
+ * opskit with its defaults (table checksums first), opskit in chunks only
+ * ({@code tableChecksums(false)}) and pt, interleaved. Run by {@code benchmarks/verify/run}.
+ * Prints, per tool, the best and median wall time, rows/s, the ratio to pt, and the CPU both
+ * servers and the tool itself used; and the load average while it ran. Arguments: [work dir] [runs per tool]
  * [opskit chunk size, default the library's].
  */
 public final class VerifyBenchmark {
@@ -77,30 +79,40 @@ public final class VerifyBenchmark {
             DatabaseEndpoint dst = DatabaseEndpoint.of(replica.host(), replica.port(), USER, password);
             long sourcePid = pid(source, password);
             long replicaPid = pid(replica, password);
-            List<long[]> opskit = new ArrayList<>(); // {wall ms, cpu ms}
+            List<long[]> opskit = new ArrayList<>(); // {wall ms, cpu ms}: default, table checksums first
+            List<long[]> chunks = new ArrayList<>(); // table checksums off: chunks only
             List<long[]> pt = new ArrayList<>();
             String loadBefore = load();
-            // Interleaved, so that load from elsewhere on the machine hits both tools alike. CPU is
+            // Interleaved, so that load from elsewhere on the machine hits all three alike. CPU is
             // both servers' and the tool's own (this JVM for opskit, the reaped child for pt).
             for (int i = 0; i < runs; i++) {
-                long cpu0 = cpu(sourcePid) + cpu(replicaPid) + selfCpu();
-                long s = System.nanoTime();
-                ConsistencyCheck check = ConsistencyCheck.between(src, dst).excludeSchemas("percona");
-                if (chunkSize > 0) {
-                    check.chunkSize(chunkSize);
+                for (boolean tableChecksums : new boolean[] {true, false}) {
+                    long src0 = cpu(sourcePid);
+                    long dst0 = cpu(replicaPid);
+                    long jvm0 = selfCpu();
+                    long s = System.nanoTime();
+                    ConsistencyCheck check = ConsistencyCheck.between(src, dst).excludeSchemas("percona")
+                            .tableChecksums(tableChecksums);
+                    if (chunkSize > 0) {
+                        check.chunkSize(chunkSize);
+                    }
+                    VerificationReport r = check.run();
+                    long ms = (System.nanoTime() - s) / 1_000_000;
+                    long srcMs = cpu(sourcePid) - src0;
+                    long dstMs = cpu(replicaPid) - dst0;
+                    long jvmMs = selfCpu() - jvm0;
+                    long cpuMs = srcMs + dstMs + jvmMs;
+                    if (!r.identical() || r.sourceRows() != rows) {
+                        throw new IllegalStateException("opskit verify() did not see identical data:\n" + r.summary());
+                    }
+                    (tableChecksums ? opskit : chunks).add(new long[] {ms, cpuMs});
+                    System.out.printf("%-19s run %d: %5d ms, %5d ms CPU (source %d, replica %d, JVM %d) (%s), load %s%n",
+                            tableChecksums ? "opskit verify()" : "opskit chunks only", i + 1, ms, cpuMs, srcMs, dstMs, jvmMs,
+                            r.summary().lines().findFirst().orElseThrow().replaceFirst(" in \\d+ ms", ""), load());
                 }
-                VerificationReport r = check.run();
-                long ms = (System.nanoTime() - s) / 1_000_000;
-                long cpuMs = cpu(sourcePid) + cpu(replicaPid) + selfCpu() - cpu0;
-                if (!r.identical() || r.sourceRows() != rows) {
-                    throw new IllegalStateException("opskit verify() did not see identical data:\n" + r.summary());
-                }
-                opskit.add(new long[] {ms, cpuMs});
-                System.out.printf("opskit verify()     run %d: %5d ms, %5d ms CPU (%d chunks), load %s%n", i + 1, ms, cpuMs,
-                        r.chunks(), load());
 
-                cpu0 = cpu(sourcePid) + cpu(replicaPid) + childrenCpu();
-                s = System.nanoTime();
+                long cpu0 = cpu(sourcePid) + cpu(replicaPid) + childrenCpu();
+                long s = System.nanoTime();
                 Process p = new ProcessBuilder("/usr/bin/pt-table-checksum",
                         "h=127.0.0.1,P=" + source.port() + ",F=" + defaults,
                         "--databases=bench", "--no-check-binlog-format", "--no-version-check",
@@ -108,8 +120,8 @@ public final class VerifyBenchmark {
                         .redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes());
                 int exit = p.waitFor();
-                ms = (System.nanoTime() - s) / 1_000_000;
-                cpuMs = cpu(sourcePid) + cpu(replicaPid) + childrenCpu() - cpu0;
+                long ms = (System.nanoTime() - s) / 1_000_000;
+                long cpuMs = cpu(sourcePid) + cpu(replicaPid) + childrenCpu() - cpu0;
                 // exit 0: no differences; anything else (differences, errors) makes the comparison void
                 if (exit != 0 || !out.contains("bench.orders") || !out.contains("bench.order_lines")) {
                     throw new IllegalStateException("pt-table-checksum exited " + exit + ":\n" + out);
@@ -119,19 +131,25 @@ public final class VerifyBenchmark {
                 if (i == 0) {
                     System.out.print(out.replace(password.reveal(), Secret.REDACTED));
                 }
+                // pt's own writes to percona.checksums replicate; let them land before opskit's next run
+                awaitCaughtUp(source, replica, password);
             }
             System.out.printf("%nrows: %,d in 2 tables, %d interleaved runs per tool; load average before %s, after %s%n",
                     rows, runs, loadBefore, load());
-            System.out.printf("opskit verify(): %s, other options at their defaults%n",
+            System.out.printf("opskit: %s, other options at their defaults%n",
                     chunkSize > 0 ? String.format("chunks of %,d rows", chunkSize) : "default chunk size");
             Stats o = Stats.of(opskit, rows);
+            Stats c = Stats.of(chunks, rows);
             Stats t = Stats.of(pt, rows);
-            System.out.printf("%-19s %8s %8s %12s %12s %10s%n", "", "best ms", "median", "best rows/s", "median rows/s", "median CPU");
-            System.out.printf("%-19s %8d %8d %,12.0f %,12.0f %7d ms%n", "opskit verify()", o.best, o.median, o.bestRate, o.medianRate, o.medianCpu);
-            System.out.printf("%-19s %8d %8d %,12.0f %,12.0f %7d ms%n", "pt-table-checksum", t.best, t.median, t.bestRate, t.medianRate, t.medianCpu);
-            System.out.printf("ratio opskit/pt: best %.2fx, median %.2fx; CPU used, pt/opskit: %.2fx%n",
-                    o.bestRate / t.bestRate, o.medianRate / t.medianRate, (double) t.medianCpu / o.medianCpu);
-            System.out.printf("all runs (wall ms/CPU ms): opskit %s; pt %s%n", text(opskit), text(pt));
+            System.out.printf("%-19s %8s %8s %12s %13s %10s %16s%n", "", "best ms", "median", "best rows/s", "median rows/s",
+                    "median CPU", "ratio to pt b/m");
+            print("opskit verify()", o, t);
+            print("opskit chunks only", c, t);
+            print("pt-table-checksum", t, t);
+            System.out.printf("CPU used, pt/opskit: %.2fx default, %.2fx chunks only%n",
+                    (double) t.medianCpu / o.medianCpu, (double) t.medianCpu / c.medianCpu);
+            System.out.printf("all runs (wall ms/CPU ms): opskit %s; chunks only %s; pt %s%n", text(opskit), text(chunks),
+                    text(pt));
         } finally {
             Files.deleteIfExists(work.resolve("client.cnf"));
         }
@@ -145,6 +163,11 @@ public final class VerifyBenchmark {
             long median = wall.get(wall.size() / 2);
             return new Stats(best, median, rows * 1000.0 / best, rows * 1000.0 / median, cpu.get(cpu.size() / 2));
         }
+    }
+
+    private static void print(String tool, Stats s, Stats pt) {
+        System.out.printf("%-19s %8d %8d %,12.0f %,13.0f %7d ms %7.2fx/%.2fx%n", tool, s.best, s.median, s.bestRate,
+                s.medianRate, s.medianCpu, s.bestRate / pt.bestRate, s.medianRate / pt.medianRate);
     }
 
     private static String text(List<long[]> runs) {

@@ -3,7 +3,6 @@ package dev.opskit.rds.internal.verify;
 import dev.opskit.rds.BinlogPosition;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * One side of a comparison: checksums chunks of a table, and whole tables with the server's own
@@ -45,14 +44,14 @@ public interface ChunkSource {
     Optional<String> definition(TableSpec table);
 
     /**
-     * Runs {@code CHECKSUM TABLE ... EXTENDED}: every row's record read and hashed by the server.
+     * Runs {@code CHECKSUM TABLE ... EXTENDED} (every row's record read and hashed by the server)
+     * and counts the rows, from the same scan where the server can tell.
      *
-     * @return empty if the server returns NULL (table gone, or an engine without checksums)
+     * @param definition the table's {@link #definition}, which names its engine
+     * @return the row count and the table checksum; empty if the server returns NULL (table gone,
+     *     or an engine without checksums)
      */
-    OptionalLong tableChecksum(TableSpec table);
-
-    /** Counts the table's rows. */
-    long count(TableSpec table);
+    Optional<Checksum> tableChecksum(TableSpec table, String definition);
 
     /**
      * The server's current binlog position, to tell whether it is being written.

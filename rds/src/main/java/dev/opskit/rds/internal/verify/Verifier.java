@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Fast path ({@code tableChecksums}): when both servers report the same version, each table
  * whose definition is the same on both is first compared whole with {@code CHECKSUM TABLE ...
- * EXTENDED} and {@code COUNT(*)} on both servers at once, up to {@code parallelism} tables at a
+ * EXTENDED} and its row count on both servers at once, up to {@code parallelism} tables at a
  * time, largest first. Equal: the table is identical, one whole-table chunk. Anything else sends
  * the table to the chunked comparison above, which alone decides what is reported as different:
  * the fast path can only ever say "identical". The source's binlog position is read when the run
@@ -224,8 +223,8 @@ public final class Verifier {
     }
 
     /**
-     * Compares a table whole by {@code CHECKSUM TABLE} and {@code COUNT(*)}, all four queries at
-     * once; if anything differs, or cannot be compared, starts the chunked comparison instead.
+     * Compares a table whole by {@code CHECKSUM TABLE} and row count, on both servers at once; if
+     * anything differs, or cannot be compared, starts the chunked comparison instead.
      * Runs on its own thread and waits for the queries on the two pools.
      */
     private void fastPath(TableRun run, TableSpec onTarget, Optional<BinlogPosition> start, AtomicBoolean sourceWritten,
@@ -247,21 +246,16 @@ public final class Verifier {
                 chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
-            CompletableFuture<OptionalLong> sourceSum = CompletableFuture.supplyAsync(() -> source.tableChecksum(s),
-                    sourcePool);
-            CompletableFuture<OptionalLong> targetSum = CompletableFuture.supplyAsync(() -> target.tableChecksum(onTarget),
-                    targetPool);
-            CompletableFuture<Long> sourceCount = CompletableFuture.supplyAsync(() -> source.count(s), sourcePool);
-            CompletableFuture<Long> targetCount = CompletableFuture.supplyAsync(() -> target.count(onTarget), targetPool);
-            OptionalLong a = join(sourceSum);
-            OptionalLong b = join(targetSum);
-            long rows = join(sourceCount);
-            long targetRows = join(targetCount);
+            String definition = sourceDefinition.get();
+            CompletableFuture<Optional<Checksum>> onTargetSum =
+                    CompletableFuture.supplyAsync(() -> target.tableChecksum(onTarget, definition), targetPool);
+            Optional<Checksum> a = join(CompletableFuture.supplyAsync(() -> source.tableChecksum(s, definition), sourcePool));
+            Optional<Checksum> b = join(onTargetSum);
             // for the tables after this one
             moved(start, join(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)), sourceWritten);
-            if (a.isPresent() && a.equals(b) && rows == targetRows) {
+            if (a.isPresent() && a.equals(b)) { // the same count and checksum
                 run.reason = "";
-                run.wholeTable = new Checksum(rows, a.getAsLong());
+                run.wholeTable = a.get();
                 run.scanned.complete(null);
                 return;
             }

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -45,7 +44,6 @@ final class InMemoryTables implements ChunkSource {
     /** Moves on at every read of the position: a server written all the time. */
     boolean busy;
     int tableChecksums;
-    int counts;
     /** The tables checksummed whole, in order. */
     final List<String> tableChecksummed = new ArrayList<>();
 
@@ -112,26 +110,20 @@ final class InMemoryTables implements ChunkSource {
     }
 
     @Override
-    public synchronized OptionalLong tableChecksum(TableSpec table) {
+    public synchronized Optional<Checksum> tableChecksum(TableSpec table, String definition) {
         tableChecksums++;
         tableChecksummed.add(table.fullName());
         if (written) {
             position = BinlogPosition.of(position.file(), position.position() + 100);
         }
         if (noTableChecksums) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         long sum = tableChecksumSkew; // a sum of the rows' CRCs in 32 bits, as the servers compute it
         for (Map.Entry<List<Object>, String> e : table(table.fullName()).entrySet()) {
             sum += crc(e);
         }
-        return OptionalLong.of(sum & 0xFFFF_FFFFL);
-    }
-
-    @Override
-    public synchronized long count(TableSpec table) {
-        counts++;
-        return table(table.fullName()).size();
+        return Optional.of(new Checksum(table(table.fullName()).size(), sum & 0xFFFF_FFFFL));
     }
 
     @Override
