@@ -24,8 +24,10 @@ import java.util.concurrent.CompletionException;
  *
  * <p><b>How it decides.</b> Each table is first compared whole, when that can work: if both
  * servers report the same {@code VERSION()} and the table's {@code SHOW CREATE TABLE} is the same
- * on both (the {@code AUTO_INCREMENT} counter aside), {@code CHECKSUM TABLE ... EXTENDED} and
- * {@code COUNT(*)} run on both servers at once. Equal checksums and counts: the table is identical,
+ * on both (the {@code AUTO_INCREMENT} counter aside), {@code CHECKSUM TABLE ... EXTENDED} runs on
+ * both servers at once, and counts the rows too (on InnoDB from the checksum's own scan, by the
+ * session's {@code Handler_read_rnd_next}; elsewhere by {@code COUNT(*)}). Equal checksums and
+ * counts: the table is identical,
  * reported as one whole-table chunk with {@link TableResult.Method#TABLE_CHECKSUM}. The server
  * computes that checksum in C over every row's record, all columns and the null bits, so NULL and
  * the empty string differ; on InnoDB it reads a snapshot and does not block writes. In any other

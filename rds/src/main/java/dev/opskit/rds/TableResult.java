@@ -33,7 +33,7 @@ public record TableResult(String table, List<String> keyColumns, long sourceRows
     /** How a table was compared. */
     public enum Method {
         /**
-         * {@code CHECKSUM TABLE ... EXTENDED} and {@code COUNT(*)} were equal on both servers: the
+         * {@code CHECKSUM TABLE ... EXTENDED} and the row count were equal on both servers: the
          * table is identical. Never the method of a table reported as different.
          */
         TABLE_CHECKSUM,
