@@ -2,46 +2,23 @@ package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.opskit.core.AwsContext;
 import dev.opskit.core.Secret;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.StepSkipped;
 import dev.opskit.core.event.StepSucceeded;
-import dev.opskit.testkit.LocalAws;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
-import software.amazon.awssdk.services.rds.RdsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /** The full runbook on LocalAws with a concurrent writer, repeated with randomized timing. */
 class ReplicationIT {
-    static LocalAws aws;
-    static AwsContext ctx;
-    static RdsClient rds;
-
-    @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
-    }
+    @RegisterExtension
+    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
 
     @RepeatedTest(5)
     void cloneAndReplicateUnderConcurrentWritesEndsIdentical(RepetitionInfo info) throws Exception {
@@ -50,15 +27,12 @@ class ReplicationIT {
         String version = info.getCurrentRepetition() % 2 == 0 ? "8.0.mysql_aurora.3.04.0" : "5.7.mysql_aurora.2.11.2";
         String src = "orders-" + info.getCurrentRepetition();
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.createSource(rds, src, version, master);
-        try (Connection c = ReplicationFixture.connect(source, master)) {
-            ReplicationFixture.seed(c, seed);
-        }
+        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), src, version, master, seed);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
         ReplicationHandle handle;
         try (var writer = new ReplicationFixture.Workload(source, master, seed, rnd.nextInt(20))) {
             Thread.sleep(rnd.nextInt(300));
-            handle = Replication.from(src, ctx).cloneTo(src + "-clone")
+            handle = Replication.from(src, cloud.ctx()).cloneTo(src + "-clone")
                     .masterPassword(master)
                     .binlogFormat(rnd.nextBoolean() ? BinlogFormat.ROW : BinlogFormat.MIXED)
                     .listener(events::add)
@@ -77,12 +51,12 @@ class ReplicationIT {
             // writer is deleting.
             handle.teardown(true);
         }
-        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(src + "-clone")).dbClusters().get(0).status())
+        assertThat(cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier(src + "-clone")).dbClusters().get(0).status())
                 .isEqualTo("deleting");
-        assertThat(aws.awaitIdle(Duration.ofSeconds(30))).isTrue();
-        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(cloud.aws().awaitIdle(Duration.ofSeconds(30))).isTrue();
+        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .doesNotContain(src + "-clone");
-        assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+        assertThat(cloud.rds().describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
                 .doesNotContain(src + "-clone-writer");
         assertThat(events).filteredOn(e -> e instanceof StepSucceeded).extracting(OpsEvent::step)
                 .contains("binlog-parameter-group", "reboot-writer", "replication-user", "binlog-retention", "clone",
