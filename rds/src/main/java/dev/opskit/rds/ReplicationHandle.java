@@ -69,11 +69,14 @@ public final class ReplicationHandle implements AutoCloseable {
      * Waits until the target has no lag and has executed at least the source's binlog position
      * at the start of this call. Replication errors go through the {@link ErrorPolicy}: skipped
      * events are published as warnings and make {@link #verificationOwed()} true; any other error
-     * ends the wait.
+     * ends the wait. While the IO thread retries to connect (the source restarts, say) the wait goes
+     * on; when it cannot heal that way (the source refuses the replication user, error 1045, or
+     * purged the binlog the target needs, error 1236) the wait ends at once, saying what to do.
      *
      * @param timeout how long to wait at most
      * @return the status that showed the target caught up
-     * @throws ReplicationException on an error the policy does not skip (replication stays stopped)
+     * @throws ReplicationException on an error the policy does not skip (replication stays stopped),
+     *     or on an IO-thread error that waiting cannot heal
      * @throws dev.opskit.core.WaitTimeoutException if the target did not catch up in time
      */
     public ReplicationStatus awaitCaughtUp(Duration timeout) {
