@@ -161,6 +161,17 @@ public final class Run implements AutoCloseable {
         return sourceDb;
     }
 
+    /**
+     * Closes the source's pool, if open, so that the next {@link #sourceDb()} connects anew: after
+     * the server restarted, a connection used in the last half second is handed out unchecked.
+     */
+    public synchronized void reopenSourceDb() {
+        if (sourceDb != null) {
+            sourceDb.close();
+            sourceDb = null;
+        }
+    }
+
     /** The pool to the target's writer endpoint, if the target exists, has an endpoint and a writer. */
     public Optional<Database> targetDb() {
         Optional<DBCluster> t = target();

@@ -94,6 +94,10 @@ public final class Steps {
             // Independent reads in parallel: the target, the source's first connection, and the
             // parameter groups the next step looks at.
             var targetLook = run.async(run::lookAtTarget);
+            if (s.masterPassword() != null && Clusters.writer(src).isPresent()) {
+                // No connection to a server that RDS is still restarting (a run killed during the reboot).
+                src = settledSource(run, name(), src);
+            }
             var ping = s.masterPassword() == null ? null : run.async(() -> run.sourceDb().value("SELECT 1"));
             String group = src.dbClusterParameterGroup();
             if (group != null && group.startsWith("default.")) {
@@ -255,15 +259,17 @@ public final class Steps {
     }
 
     /**
-     * The cluster once it and the given instance (its writer) are both available: at once when they
-     * are, else after waiting. A writer still {@code rebooting} (a run killed during the reboot and
+     * The source cluster once it and its writer instance are both available: at once when they are,
+     * else after waiting. A writer still {@code rebooting} (a run killed during the reboot and
      * started again at once) may already answer over JDBC, with the new settings, while RDS has not
      * finished with it; what the server says is trusted only once RDS says it is done. One look at
-     * the instance when all is settled; waits publish events and end at the run's deadline.
+     * the instance when all is settled; waits publish events and end at the run's deadline. After a
+     * wait the source's pool is opened anew: its connections may predate the server's restart.
      *
-     * @param seen the cluster as this run last described it (its status is the cluster's look)
+     * @param seen the source as this run last described it (its status is the cluster's look)
      */
-    static DBCluster settled(Run run, String step, String instance, DBCluster seen) {
+    static DBCluster settledSource(Run run, String step, DBCluster seen) {
+        String instance = Clusters.writer(seen).map(DBClusterMember::dbInstanceIdentifier).orElseThrow();
         Poller.Look<?> i = run.clusters.instanceAvailable(instance);
         if (i.outcome() == Poller.Outcome.DONE && "available".equals(seen.status())) {
             return seen;
@@ -271,7 +277,9 @@ public final class Steps {
         run.events.note(step, instance, "DB instance '" + instance + "' is " + i.state() + " and cluster '"
                 + seen.dbClusterIdentifier() + "' is " + seen.status() + "; waiting for both to be available before"
                 + " using the server", attrs("instanceStatus", i.state(), "clusterStatus", seen.status()));
-        return waitInstanceAndClusterAvailable(run, step, instance, seen.dbClusterIdentifier());
+        DBCluster settled = waitInstanceAndClusterAvailable(run, step, instance, seen.dbClusterIdentifier());
+        run.reopenSourceDb();
+        return settled;
     }
 
     static DBCluster waitClusterAvailable(Run run, String step, String id) {
@@ -298,7 +306,7 @@ public final class Steps {
                         + writer.dbClusterParameterGroupStatus() + " (binlog state unknown without masterPassword)",
                         "reboot it if log_bin is OFF or binlog_format is not " + run.settings.format());
             }
-            run.source = settled(run, name(), writer.dbInstanceIdentifier(), run.source);
+            run.source = settledSource(run, name(), run.source);
             String found = binlogState(run);
             if (found.equals(wanted(run))) {
                 return Observation.noChange("writer '" + writer.dbInstanceIdentifier() + "': " + found);
