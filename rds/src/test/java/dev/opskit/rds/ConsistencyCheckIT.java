@@ -528,7 +528,11 @@ class ConsistencyCheckIT {
             // a table checksum can fail only on the tables being written; chunks decided those
             assertThat(r.tables()).filteredOn(t -> t.reason().equals("table checksums differed"))
                     .extracting(TableResult::table).isSubsetOf("live.orders", "live.customers");
-            assertThat(r.table("live.orders").orElseThrow().method()).isEqualTo(TableResult.Method.CHUNKS);
+            // Which method decided live.orders is timing: if the writer happened to pause for the
+            // whole checksum (the source's position unchanged before and after), equal table
+            // checksums are a valid decision. What must hold is that nothing differs falsely.
+            assertThat(r.table("live.orders").orElseThrow().method())
+                    .isIn(TableResult.Method.CHUNKS, TableResult.Method.TABLE_CHECKSUM);
             // the cost of failed table checksums under writes, against chunks only, for the record
             long t0 = System.nanoTime();
             VerificationReport chunksOnly = ConsistencyCheck.between(endpoint(source), endpoint(replica))
