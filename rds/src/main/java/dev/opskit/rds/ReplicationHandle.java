@@ -89,10 +89,14 @@ public final class ReplicationHandle implements AutoCloseable {
     }
 
     /**
-     * Compares source and target table by table in primary-key chunks (row counts and
-     * checksums; NULL-safe, any key type). Chunks that differ while the source is being written
-     * are checked again once the target has caught up with them, so only real differences are
-     * reported. Clears {@link #verificationOwed()} when everything is identical.
+     * Compares source and target table by table (see {@link ConsistencyCheck}). A table is
+     * first compared whole with {@code CHECKSUM TABLE} on both servers when their versions and
+     * the table's definition match and the source is not moving; otherwise, and whenever those
+     * checksums differ, it is compared in primary-key chunks (row counts and checksums;
+     * NULL-safe, any key type), and only the chunks decide what is reported as different. Chunks
+     * that differ while the source is being written are checked again once the target has
+     * caught up with them, so only real differences are reported. Clears
+     * {@link #verificationOwed()} when everything is identical.
      *
      * @return per table: row counts and the differing chunks with their key ranges
      */
