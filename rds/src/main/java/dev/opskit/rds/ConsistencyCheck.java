@@ -209,22 +209,31 @@ public final class ConsistencyCheck {
         // one connection per concurrent chunk query, and one for discovery, positions and status
         try (ConnectionPool s = ConnectionPool.open(source, parallelism + 1, "verify-source");
              ConnectionPool t = ConnectionPool.open(target, parallelism + 1, "verify-target")) {
-            EngineDialect targetDialect = t.version().dialect();
+            Set<String> skip = Set.copyOf(excluded);
+            // The two servers are read at once, each with its first connection's start-up: all of
+            // this is on the critical path before the first checksum.
+            CompletableFuture<TargetInfo> targetRead = CompletableFuture.supplyAsync(() -> {
+                EngineDialect d = t.version().dialect();
+                Optional<ReplicationStatus> status = t.replicaStatus(d);
+                return new TargetInfo(d, status, TableDiscovery.discover(t, skip));
+            });
             EngineDialect sourceDialect = s.version().dialect();
-            Optional<ReplicationStatus> replica = t.replicaStatus(targetDialect);
+            List<TableSpec> onSource = TableDiscovery.discover(s, skip);
+            TargetInfo onTarget = join(targetRead);
+            EngineDialect targetDialect = onTarget.dialect();
+            Optional<ReplicationStatus> replica = onTarget.status();
             // Only a running applier will catch up; a stopped or absent one makes the target static.
             ReplicaSync sync = replica.isPresent() && replica.get().sqlThreadRunning()
                     ? JdbcReplicaSync.between(s, sourceDialect, t, targetDialect, catchUpTimeout)
                     : ReplicaSync.none();
             Verifier verifier = new Verifier(new JdbcChunkSource(s, sourceDialect), new JdbcChunkSource(t, targetDialect),
                     sync, chunkSize, parallelism, maxRechecks, tableChecksums);
-            Set<String> skip = Set.copyOf(excluded);
-            // Both servers are read at once: discovery is on the critical path before the first chunk.
-            CompletableFuture<List<TableSpec>> onTarget =
-                    CompletableFuture.supplyAsync(() -> TableDiscovery.discover(t, skip));
-            List<TableSpec> onSource = TableDiscovery.discover(s, skip);
-            return verifier.verify(onSource, join(onTarget));
+            return verifier.verify(onSource, onTarget.tables());
         }
+    }
+
+    /** What the target's first connection reads before the comparison starts. */
+    private record TargetInfo(EngineDialect dialect, Optional<ReplicationStatus> status, List<TableSpec> tables) {
     }
 
     private static <T> T join(CompletableFuture<T> f) {

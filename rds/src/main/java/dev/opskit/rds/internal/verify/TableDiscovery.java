@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /** Finds the base tables of the user schemas with their columns and primary keys. */
 public final class TableDiscovery {
@@ -25,7 +28,25 @@ public final class TableDiscovery {
 
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
+    /** Threads for the second discovery query; daemons, so an idle one never holds the JVM open. */
+    private static final Executor DISCOVERY = r -> {
+        Thread t = new Thread(r, "opskit-verify-discovery");
+        t.setDaemon(true);
+        t.start();
+    };
+
     private TableDiscovery() {
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -37,6 +58,18 @@ public final class TableDiscovery {
         SYSTEM_SCHEMAS.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
         excluded.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
 
+        // On a second connection at once: the two reads cost a round trip and the server's opening
+        // of the tables' definitions each, on the critical path before the first checksum.
+        CompletableFuture<Map<String, List<String>>> primaryKeys = CompletableFuture.supplyAsync(() -> {
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            for (Map<String, Object> r : pool.rows("list the primary keys of the user tables",
+                    "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS"
+                            + " WHERE INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMA_LIST
+                            + " ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX")) {
+                keys.computeIfAbsent(r.get("s") + "\u0000" + r.get("t"), k -> new ArrayList<>()).add((String) r.get("c"));
+            }
+            return keys;
+        }, DISCOVERY);
         Map<String, List<String>> columns = new LinkedHashMap<>();
         Map<String, Set<String>> nullable = new LinkedHashMap<>();
         Map<String, Set<String>> integers = new LinkedHashMap<>();
@@ -65,13 +98,7 @@ public final class TableDiscovery {
                 estimates.put(key, rows.longValue());
             }
         }
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        for (Map<String, Object> r : pool.rows("list the primary keys of the user tables",
-                "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS"
-                        + " WHERE INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMA_LIST
-                        + " ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX")) {
-            keys.computeIfAbsent(r.get("s") + "\u0000" + r.get("t"), k -> new ArrayList<>()).add((String) r.get("c"));
-        }
+        Map<String, List<String>> keys = join(primaryKeys);
         List<TableSpec> tables = new ArrayList<>();
         columns.forEach((key, cols) -> {
             String[] parts = key.split("\u0000", 2);
