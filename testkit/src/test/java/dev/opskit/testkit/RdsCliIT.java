@@ -1,10 +1,8 @@
 package dev.opskit.testkit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -29,21 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * replication from the clone's event position, an identical copy.
  */
 class RdsCliIT {
-    private static final Path AWS_CLI = Path.of("/usr/bin/aws");
-    private static LocalAws aws;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Files.isExecutable(AWS_CLI), "the AWS CLI is not installed at /usr/bin/aws");
-        aws = LocalAws.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (aws != null) {
-            aws.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalAwsForCli LOCAL = new LocalAwsForCli(LocalAws::start);
 
     @Test
     void parameterGroupClusterInstanceRebootCloneAndEvents() throws Exception {
@@ -82,9 +67,9 @@ class RdsCliIT {
         assertThat(ok("rds", "describe-events", "--source-type", "db-instance", "--source-identifier",
                 "cli-src-1")).contains("DB instance restarted");
 
-        Result missing = cli("rds", "describe-db-clusters", "--db-cluster-identifier", "nope");
-        assertThat(missing.exit).isNotZero();
-        assertThat(missing.err).contains("DBClusterNotFoundFault");
+        AwsCli.Result missing = LOCAL.cli().run("rds", "describe-db-clusters", "--db-cluster-identifier", "nope");
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("DBClusterNotFoundFault");
     }
 
     /** Polls instead of `aws rds wait` first: the CLI's waiter sleeps 30 s after a miss. */
@@ -253,40 +238,6 @@ class RdsCliIT {
     }
 
     private static String ok(String... args) throws Exception {
-        Result r = cli(args);
-        assertThat(r.exit).as(String.join(" ", args) + "\n" + r.err).isZero();
-        return r.out;
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(AWS_CLI.toString(), "--endpoint-url", aws.endpoint().toString(),
-                "--output", "json"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        LocalAccount account = aws.defaultAccount();
-        env.put("AWS_ACCESS_KEY_ID", account.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", account.secretAccessKey().reveal());
-        env.put("AWS_DEFAULT_REGION", LocalAws.DEFAULT_REGION);
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_PAGER", "");
-        Path out = Files.createTempFile("rds-cli-out", ".txt");
-        Path err = Files.createTempFile("rds-cli-err", ".txt");
-        try {
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("aws " + String.join(" ", args) + " did not finish in 60 s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return LOCAL.cli().ok(args);
     }
 }
