@@ -1,16 +1,14 @@
 package dev.opskit.testkit;
 
+import static dev.opskit.testkit.ServiceModel.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.protocol.JsonRequest;
 import dev.opskit.testkit.internal.ssm.SsmErrors;
 import dev.opskit.testkit.internal.ssm.SsmService;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,15 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * and every required member is enforced with SSM's {@code ValidationException}.
  */
 class SsmModelConformanceTest {
-    private static final Path MODEL =
-            Path.of("/usr/lib/python3/dist-packages/botocore/data/ssm/2014-11-06/service-2.json");
     /** Errors every awsJson operation may answer with, which the model does not list per operation. */
     private static final Set<String> COMMON = Set.of("ValidationException", "SerializationException",
             "UnknownOperationException");
     private static final String UNKNOWN_WINDOW = "mw-0123456789abcdef0";
     private static final String UNKNOWN_INSTANCE = "i-0123456789abcdef0";
 
-    private static Map<String, Object> model;
+    private static ServiceModel model;
 
     @TempDir
     Path dataDir;
@@ -51,8 +47,7 @@ class SsmModelConformanceTest {
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Files.exists(MODEL), "botocore SSM model not installed (apt-get install python3-botocore)");
-        model = JSON.std.mapFrom(Files.readString(MODEL));
+        model = ServiceModel.load("ssm", "2014-11-06");
     }
 
     @BeforeEach
@@ -65,34 +60,10 @@ class SsmModelConformanceTest {
         ssm.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    private static Map<String, Object> operation(String name) {
-        return map(map(model.get("operations")).get(name));
-    }
-
-    private static Map<String, Object> shape(String name) {
-        return map(map(model.get("shapes")).get(name));
-    }
-
-    @SuppressWarnings("unchecked")
     private static Set<String> declaredErrors(String op) {
         Set<String> out = new TreeSet<>(COMMON);
-        for (Object e : (List<Object>) operation(op).getOrDefault("errors", List.of())) {
-            String name = (String) map(e).get("shape");
-            Map<String, Object> error = map(shape(name).get("error"));
-            out.add(error != null && error.get("code") != null ? (String) error.get("code") : name);
-        }
+        model.errorShapes(op).forEach(name -> out.add(model.errorCode(name)));
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> requiredMembers(String op) {
-        Map<String, Object> input = shape((String) map(operation(op).get("input")).get("shape"));
-        return (List<String>) input.getOrDefault("required", List.of());
     }
 
     /** A well-formed value for each required member, naming nothing that exists. */
@@ -132,14 +103,14 @@ class SsmModelConformanceTest {
 
     private Map<String, Object> withAllRequired(String op) {
         Map<String, Object> body = new LinkedHashMap<>();
-        requiredMembers(op).forEach(m -> body.put(m, unknownValue(m)));
+        model.requiredMembers(op).forEach(m -> body.put(m, unknownValue(m)));
         return body;
     }
 
     @Test
     void everyImplementedOperationExistsInTheModel() {
-        assertThat(map(model.get("operations")).keySet()).containsAll(SsmService.OPERATIONS);
-        Map<String, Object> metadata = map(model.get("metadata"));
+        assertThat(model.operationNames()).containsAll(SsmService.OPERATIONS);
+        Map<String, Object> metadata = model.metadata();
         assertThat(metadata.get("targetPrefix")).isEqualTo(ssm.targetPrefix());
         assertThat(metadata.get("endpointPrefix")).isEqualTo(ssm.signingName());
         assertThat(metadata.get("protocol")).isEqualTo("json");
@@ -213,7 +184,7 @@ class SsmModelConformanceTest {
     void everyRequiredMemberIsEnforcedWithAValidationErrorNamingIt() {
         int checked = 0;
         for (String op : SsmService.OPERATIONS) {
-            for (String omitted : requiredMembers(op)) {
+            for (String omitted : model.requiredMembers(op)) {
                 Map<String, Object> body = withAllRequired(op);
                 body.remove(omitted);
 

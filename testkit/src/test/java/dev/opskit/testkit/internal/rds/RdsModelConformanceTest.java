@@ -1,6 +1,6 @@
 package dev.opskit.testkit.internal.rds;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import dev.opskit.testkit.ServiceModel;
 import dev.opskit.testkit.Timings;
 import dev.opskit.testkit.internal.protocol.AwsError;
 import org.junit.jupiter.api.AfterEach;
@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,12 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Checks the emulator against the botocore RDS model installed on the machine (skipped without it). */
 class RdsModelConformanceTest {
-    private static final Path MODEL =
-            Path.of("/usr/lib/python3/dist-packages/botocore/data/rds/2014-10-31/service-2.json");
     /** Errors every AWS query service may answer with (not listed per operation in the model). */
     private static final Set<String> COMMON = Set.of("InvalidParameterValue", "InvalidParameterCombination",
             "MissingParameter", "InvalidAction");
@@ -49,15 +44,14 @@ class RdsModelConformanceTest {
                     "Parameters.Parameter.1.ParameterValue", "ROW", "Parameters.Parameter.1.ApplyMethod",
                     "pending-reboot"}));
 
-    private static Map<String, Object> model;
+    private static ServiceModel model;
 
     private final RdsService service = new RdsService(Timings.instant(), new RdsFakeDatabases(), Clock.systemUTC());
     private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Files.exists(MODEL), "botocore RDS model not installed (apt-get install python3-botocore)");
-        model = JSON.std.mapFrom(Files.readString(MODEL));
+        model = ServiceModel.load("rds", "2014-10-31");
     }
 
     @AfterEach
@@ -65,38 +59,17 @@ class RdsModelConformanceTest {
         service.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    private static Map<String, Object> operation(String name) {
-        return map(map(model.get("operations")).get(name));
-    }
-
-    private static Map<String, Object> shape(String name) {
-        return map(map(model.get("shapes")).get(name));
-    }
-
-    private static String errorCode(String shapeName) {
-        Map<String, Object> error = map(shape(shapeName).get("error"));
-        return error != null && error.get("code") != null ? (String) error.get("code") : shapeName;
-    }
-
     @Test
     void everyImplementedOperationExistsInTheModel() {
-        assertThat(map(model.get("operations")).keySet()).containsAll(RdsService.OPERATIONS);
-        assertThat(map(model.get("metadata")).get("xmlNamespace")).isEqualTo(service.xmlNamespace());
+        assertThat(model.operationNames()).containsAll(RdsService.OPERATIONS);
+        assertThat(model.metadata().get("xmlNamespace")).isEqualTo(service.xmlNamespace());
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void everyErrorCodeEmittedIsDeclaredByTheModel() throws Exception {
         Set<String> declared = new HashSet<>(COMMON);
         for (String op : RdsService.OPERATIONS) {
-            for (Object e : (List<Object>) operation(op).getOrDefault("errors", List.of())) {
-                declared.add(errorCode((String) map(e).get("shape")));
-            }
+            model.errorShapes(op).forEach(name -> declared.add(model.errorCode(name)));
         }
         List<String> emitted = new ArrayList<>();
         for (Field f : RdsErrors.class.getDeclaredFields()) {
@@ -112,10 +85,10 @@ class RdsModelConformanceTest {
     @Test
     void notFoundErrorsHaveTheModelsHttpStatus() {
         Map<String, Integer> statusByCode = new HashMap<>();
-        for (String shapeName : map(model.get("shapes")).keySet()) {
-            Map<String, Object> error = map(shape(shapeName).get("error"));
+        for (String shapeName : model.shapeNames()) {
+            Map<String, Object> error = ServiceModel.map(model.shape(shapeName).get("error"));
             if (error != null && error.get("httpStatusCode") != null) {
-                statusByCode.put(errorCode(shapeName), ((Number) error.get("httpStatusCode")).intValue());
+                statusByCode.put(model.errorCode(shapeName), ((Number) error.get("httpStatusCode")).intValue());
             }
         }
         List<AwsError> errors = List.of(
@@ -137,12 +110,10 @@ class RdsModelConformanceTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void everyRequiredMemberIsEnforced() {
         int checked = 0;
         for (String op : RdsService.OPERATIONS) {
-            Map<String, Object> input = shape((String) map(operation(op).get("input")).get("shape"));
-            List<String> required = (List<String>) input.getOrDefault("required", List.of());
+            List<String> required = model.requiredMembers(op);
             for (String omitted : required) {
                 List<String> params = new ArrayList<>();
                 for (String member : required) {
