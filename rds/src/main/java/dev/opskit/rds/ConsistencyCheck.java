@@ -6,7 +6,6 @@ import dev.opskit.rds.internal.verify.JdbcChunkSource;
 import dev.opskit.rds.internal.verify.JdbcReplicaSync;
 import dev.opskit.rds.internal.verify.ReplicaSync;
 import dev.opskit.rds.internal.verify.TableDiscovery;
-import dev.opskit.rds.internal.verify.TableName;
 import dev.opskit.rds.internal.verify.TableSpec;
 import dev.opskit.rds.internal.verify.Verifier;
 import java.time.Duration;
@@ -213,18 +212,13 @@ public final class ConsistencyCheck {
             Set<String> skip = Set.copyOf(excluded);
             // The two servers are read at once, each with its first connection's start-up: all of
             // this is on the critical path before the first checksum.
-            // The cheap listing comes first: table checksums start from it while the columns and keys,
-            // needed only for reports and chunks, are still being read.
             CompletableFuture<TargetInfo> targetRead = CompletableFuture.supplyAsync(() -> {
                 EngineDialect d = t.version().dialect();
-                List<TableName> listed = TableDiscovery.list(t, skip);
-                CompletableFuture<List<TableSpec>> tables = TableDiscovery.discoverAsync(t, skip);
                 Optional<ReplicationStatus> status = t.replicaStatus(d);
-                return new TargetInfo(d, status, listed, tables);
+                return new TargetInfo(d, status, TableDiscovery.discover(t, skip));
             });
             EngineDialect sourceDialect = s.version().dialect();
-            List<TableName> sourceListed = TableDiscovery.list(s, skip);
-            CompletableFuture<List<TableSpec>> onSource = TableDiscovery.discoverAsync(s, skip);
+            List<TableSpec> onSource = TableDiscovery.discover(s, skip);
             TargetInfo onTarget = join(targetRead);
             EngineDialect targetDialect = onTarget.dialect();
             Optional<ReplicationStatus> replica = onTarget.status();
@@ -234,13 +228,12 @@ public final class ConsistencyCheck {
                     : ReplicaSync.none();
             Verifier verifier = new Verifier(new JdbcChunkSource(s, sourceDialect), new JdbcChunkSource(t, targetDialect),
                     sync, chunkSize, parallelism, maxRechecks, tableChecksums);
-            return verifier.verify(sourceListed, onTarget.listed(), onSource, onTarget.tables());
+            return verifier.verify(onSource, onTarget.tables());
         }
     }
 
     /** What the target's first connection reads before the comparison starts. */
-    private record TargetInfo(EngineDialect dialect, Optional<ReplicationStatus> status, List<TableName> listed,
-                              CompletableFuture<List<TableSpec>> tables) {
+    private record TargetInfo(EngineDialect dialect, Optional<ReplicationStatus> status, List<TableSpec> tables) {
     }
 
     private static <T> T join(CompletableFuture<T> f) {

@@ -41,7 +41,7 @@ public interface ChunkSource {
      *
      * @return empty if the table is gone
      */
-    Optional<String> definition(TableName table);
+    Optional<String> definition(TableSpec table);
 
     /**
      * Runs {@code CHECKSUM TABLE ... EXTENDED} (every row's record read and hashed by the server)
@@ -51,7 +51,7 @@ public interface ChunkSource {
      * @return the row count and the table checksum; empty if the server returns NULL (table gone,
      *     or an engine without checksums)
      */
-    Optional<Checksum> tableChecksum(TableName table, String definition);
+    Optional<Checksum> tableChecksum(TableSpec table, String definition);
 
     /**
      * The server's current binlog position, to tell whether it is being written.

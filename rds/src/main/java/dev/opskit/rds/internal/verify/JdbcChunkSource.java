@@ -96,7 +96,7 @@ public final class JdbcChunkSource implements ChunkSource {
     }
 
     @Override
-    public Optional<String> definition(TableName table) {
+    public Optional<String> definition(TableSpec table) {
         String purpose = "read the definition of " + table.fullName();
         try (Connection c = pool.connection(purpose); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + table.quotedName())) {
@@ -121,7 +121,7 @@ public final class JdbcChunkSource implements ChunkSource {
      * other engine, is counted with {@code COUNT(*)}.
      */
     @Override
-    public Optional<Checksum> tableChecksum(TableName table, String definition) {
+    public Optional<Checksum> tableChecksum(TableSpec table, String definition) {
         String purpose = "checksum the table " + table.fullName();
         // CHECKSUM TABLE cannot be prepared on every server version: plain statements
         try (Connection c = pool.connection(purpose); Statement s = c.createStatement()) {

@@ -50,46 +50,13 @@ public final class TableDiscovery {
     }
 
     /**
-     * Lists the base tables of the user schemas with their row estimates only: one read of
-     * {@code information_schema.TABLES}, cheaper than the columns and keys, so that table checksums,
-     * which need only a table's name and definition, can start while {@link #discover} runs.
-     *
-     * @param excluded further schemas to skip, compared without regard to case
-     * @return the tables, ordered by schema and name
-     */
-    public static List<TableName> list(ConnectionPool pool, Set<String> excluded) {
-        Set<String> skip = skipped(excluded);
-        List<TableName> tables = new ArrayList<>();
-        for (Map<String, Object> r : pool.rows("list the user tables",
-                "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_ROWS AS r FROM information_schema.TABLES"
-                        + " WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMA_LIST
-                        + " ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
-            String schema = (String) r.get("s");
-            if (!skip.contains(schema.toLowerCase(Locale.ROOT))) {
-                tables.add(new TableName(schema, (String) r.get("t"), r.get("r") instanceof Number n ? n.longValue() : 0));
-            }
-        }
-        return tables;
-    }
-
-    /** Runs {@link #discover} on a thread of its own. */
-    public static CompletableFuture<List<TableSpec>> discoverAsync(ConnectionPool pool, Set<String> excluded) {
-        return CompletableFuture.supplyAsync(() -> discover(pool, excluded), DISCOVERY);
-    }
-
-    private static Set<String> skipped(Set<String> excluded) {
-        Set<String> skip = new HashSet<>();
-        SYSTEM_SCHEMAS.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
-        excluded.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
-        return skip;
-    }
-
-    /**
      * @param excluded further schemas to skip, compared without regard to case
      * @return the tables, ordered by schema and name
      */
     public static List<TableSpec> discover(ConnectionPool pool, Set<String> excluded) {
-        Set<String> skip = skipped(excluded);
+        Set<String> skip = new HashSet<>();
+        SYSTEM_SCHEMAS.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
+        excluded.forEach(s -> skip.add(s.toLowerCase(Locale.ROOT)));
 
         // On a second connection at once: the two reads cost a round trip and the server's opening
         // of the tables' definitions each, on the critical path before the first checksum.

@@ -38,11 +38,6 @@ public record TableSpec(String schema, String name, List<String> columns, Set<St
         return quote(schema) + "." + quote(name);
     }
 
-    /** @return the table's name and row estimate, as the listing has them */
-    public TableName ref() {
-        return new TableName(schema, name, estimatedRows);
-    }
-
     public boolean hasPrimaryKey() {
         return !keyColumns.isEmpty();
     }

@@ -85,105 +85,72 @@ public final class Verifier {
         }
     }
 
-    /** Both servers' discovered tables by full name, once discovery has finished. */
-    private record Specs(Map<String, TableSpec> source, Map<String, TableSpec> target) {
-    }
-
     /** Per-table state, filled by the scan chain and the checksum tasks. */
     private static final class TableRun {
-        final TableName ref;
-        /** Set once discovery has found the table: its columns and keys. */
-        volatile TableSpec table;
+        final TableSpec table;
         /** In key order; added to by one scan at a time. */
         final List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
         /** Completes when the chain has scanned the whole table. */
         final CompletableFuture<Void> scanned = new CompletableFuture<>();
-        volatile String problem;
-        /** Dropped on both servers between the listing and discovery: left out of the report. */
-        volatile boolean gone;
+        String problem;
         /** The count and table checksum both servers agreed on, if the fast path decided. */
         volatile Checksum wholeTable;
         /** Why the table was compared the way it was. */
         volatile String reason = "";
 
-        TableRun(TableName ref) {
-            this.ref = ref;
+        TableRun(TableSpec table) {
+            this.table = table;
         }
     }
 
-    /** Compares tables whose columns and keys are already known. */
     public VerificationReport verify(List<TableSpec> sourceTables, List<TableSpec> targetTables) {
-        return verify(refs(sourceTables), refs(targetTables), CompletableFuture.completedFuture(sourceTables),
-                CompletableFuture.completedFuture(targetTables));
-    }
-
-    /**
-     * Compares tables while their discovery may still run: the table checksums of the tables
-     * listed on both servers start at once, as they need only the name and {@code SHOW CREATE
-     * TABLE} (equal definitions imply equal columns and keys); the columns and keys are awaited only
-     * for the reports and for the tables that go to chunks.
-     *
-     * @param sourceListed the source's cheap listing
-     * @param sourceTables the source's discovery, which must finish
-     */
-    public VerificationReport verify(List<TableName> sourceListed, List<TableName> targetListed,
-                                     CompletableFuture<List<TableSpec>> sourceTables,
-                                     CompletableFuture<List<TableSpec>> targetTables) {
         long start = System.nanoTime();
+        Map<String, TableSpec> onSource = byName(sourceTables);
+        Map<String, TableSpec> onTarget = byName(targetTables);
+        TreeSet<String> names = new TreeSet<>(onSource.keySet());
+        names.addAll(onTarget.keySet());
+
         ExecutorService sourcePool = Executors.newFixedThreadPool(parallelism, threads("verify-source"));
         ExecutorService targetPool = Executors.newFixedThreadPool(parallelism, threads("verify-target"));
         // Runs each table's fast path, blocking on the two pools: at most `parallelism` tables at once.
         ExecutorService fastPool = Executors.newFixedThreadPool(parallelism, threads("verify-table-checksum"));
         try {
-            CompletableFuture<Specs> specs = sourceTables.thenCombine(targetTables, (a, b) -> new Specs(byName(a), byName(b)));
             String noFastPath = tableChecksums ? versionsDiffer(targetPool) : CHECKSUMS_OFF;
             Optional<BinlogPosition> startPosition = noFastPath == null ? source.binlogPosition() : Optional.empty();
             AtomicBoolean sourceWritten = new AtomicBoolean();
-            Map<String, TableRun> byName = new TreeMap<>();
-            if (noFastPath == null) {
-                Map<String, TableName> listedOnTarget = new TreeMap<>();
-                targetListed.forEach(t -> listedOnTarget.put(t.fullName(), t));
-                List<TableRun> fast = new ArrayList<>();
-                for (TableName s : sourceListed) {
-                    if (listedOnTarget.containsKey(s.fullName())) {
-                        TableRun run = new TableRun(s);
-                        byName.put(s.fullName(), run);
-                        fast.add(run);
-                    }
-                }
-                // Largest first, so that the last table to finish is a small one.
-                fast.sort(Comparator.comparingLong((TableRun r) -> r.ref.estimatedRows()).reversed());
-                for (TableRun run : fast) {
-                    fastPool.execute(() -> fastPath(run, specs, startPosition, sourceWritten, sourcePool, targetPool));
-                }
-            }
-            Specs found = join(specs);
-            TreeSet<String> names = new TreeSet<>(found.source().keySet());
-            names.addAll(found.target().keySet());
+            List<TableRun> fast = new ArrayList<>();
+            List<TableRun> runs = new ArrayList<>();
             for (String name : names) {
-                if (byName.containsKey(name)) {
-                    continue; // on its fast path
-                }
-                TableSpec s = found.source().get(name);
-                TableRun run = new TableRun(s != null ? s.ref() : found.target().get(name).ref());
-                byName.put(name, run);
-                if (noFastPath == null && s != null && found.target().containsKey(name)) {
-                    // created between the listing and discovery
-                    fastPool.execute(() -> fastPath(run, specs, startPosition, sourceWritten, sourcePool, targetPool));
+                TableSpec s = onSource.get(name);
+                TableSpec t = onTarget.get(name);
+                TableRun run = new TableRun(s != null ? s : t);
+                runs.add(run);
+                if (s == null) {
+                    run.problem = "missing on the source, present on the target";
+                } else if (t == null) {
+                    run.problem = "missing on the target";
+                } else if (!new TreeSet<>(s.columns()).equals(new TreeSet<>(t.columns()))) {
+                    run.problem = "columns differ: source " + s.columns() + ", target " + t.columns();
+                } else if (!s.keyColumns().equals(t.keyColumns())) {
+                    run.problem = "primary keys differ: source " + s.keyColumns() + ", target " + t.keyColumns();
+                } else if (noFastPath == null) {
+                    fast.add(run);
                 } else {
-                    fallback(run, noFastPath, found, sourcePool, targetPool);
+                    run.reason = noFastPath;
+                    chunks(run, t, sourcePool, targetPool);
                 }
             }
-            List<TableRun> runs = new ArrayList<>(byName.values());
-            for (TableRun run : runs) {
-                join(run.scanned);
+            // Largest first, so that the last table to finish is a small one.
+            fast.sort(Comparator.comparingLong((TableRun r) -> r.table.estimatedRows()).reversed());
+            for (TableRun run : fast) {
+                TableSpec t = onTarget.get(run.table.fullName());
+                fastPool.execute(() -> fastPath(run, t, startPosition, sourceWritten, sourcePool, targetPool));
             }
             for (TableRun run : runs) {
-                if (run.wholeTable != null) { // decided before discovery: the report needs the keys
-                    settle(run, found);
+                if (run.problem == null) {
+                    join(run.scanned);
                 }
             }
-            runs.removeIf(r -> r.gone);
             List<Outcome> differing = new ArrayList<>();
             for (TableRun run : runs) {
                 List<CompletableFuture<Outcome>> outcomes;
@@ -230,51 +197,6 @@ public final class Verifier {
         }
     }
 
-    private static List<TableName> refs(List<TableSpec> tables) {
-        return tables.stream().map(TableSpec::ref).toList();
-    }
-
-    /**
-     * Takes the table's columns and keys from discovery.
-     *
-     * @return what keeps the table from being compared, or null
-     */
-    private static String settle(TableRun run, Specs found) {
-        TableSpec s = found.source().get(run.ref.fullName());
-        TableSpec t = found.target().get(run.ref.fullName());
-        if (s == null && t == null) {
-            run.gone = true;
-            return "dropped";
-        }
-        run.table = s != null ? s : t;
-        String problem = null;
-        if (s == null) {
-            problem = "missing on the source, present on the target";
-        } else if (t == null) {
-            problem = "missing on the target";
-        } else if (!new TreeSet<>(s.columns()).equals(new TreeSet<>(t.columns()))) {
-            problem = "columns differ: source " + s.columns() + ", target " + t.columns();
-        } else if (!s.keyColumns().equals(t.keyColumns())) {
-            problem = "primary keys differ: source " + s.keyColumns() + ", target " + t.keyColumns();
-        }
-        if (problem != null) {
-            run.problem = problem;
-            run.wholeTable = null;
-        }
-        return problem;
-    }
-
-    /** Once discovery has finished: reports the table as not comparable, or starts its chunks. */
-    private void fallback(TableRun run, String reason, Specs found, ExecutorService sourcePool,
-                          ExecutorService targetPool) {
-        if (settle(run, found) != null) {
-            run.scanned.complete(null);
-            return;
-        }
-        run.reason = reason;
-        chunks(run, found.target().get(run.ref.fullName()), sourcePool, targetPool);
-    }
-
     /** @return why table checksums cannot be compared at all, or null if they can */
     private String versionsDiffer(ExecutorService targetPool) {
         CompletableFuture<String> onTarget = CompletableFuture.supplyAsync(target::serverVersion, targetPool);
@@ -305,22 +227,23 @@ public final class Verifier {
      * anything differs, or cannot be compared, starts the chunked comparison instead.
      * Runs on its own thread and waits for the queries on the two pools.
      */
-    private void fastPath(TableRun run, CompletableFuture<Specs> specs, Optional<BinlogPosition> start,
-                          AtomicBoolean sourceWritten, ExecutorService sourcePool, ExecutorService targetPool) {
+    private void fastPath(TableRun run, TableSpec onTarget, Optional<BinlogPosition> start, AtomicBoolean sourceWritten,
+                          ExecutorService sourcePool, ExecutorService targetPool) {
         try {
-            TableName s = run.ref;
-            TableName onTarget = s;
+            TableSpec s = run.table;
             CompletableFuture<Optional<String>> targetDefinition =
                     CompletableFuture.supplyAsync(() -> target.definition(onTarget), targetPool);
             CompletableFuture<Optional<BinlogPosition>> before = CompletableFuture.supplyAsync(source::binlogPosition,
                     sourcePool);
             Optional<String> sourceDefinition = join(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
             if (moved(start, join(before), sourceWritten)) {
-                fallback(run, SOURCE_WRITTEN, join(specs), sourcePool, targetPool);
+                run.reason = SOURCE_WRITTEN;
+                chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
             if (sourceDefinition.isEmpty() || !sourceDefinition.equals(join(targetDefinition))) {
-                fallback(run, DEFINITIONS_DIFFER, join(specs), sourcePool, targetPool);
+                run.reason = DEFINITIONS_DIFFER;
+                chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
             String definition = sourceDefinition.get();
@@ -336,8 +259,8 @@ public final class Verifier {
                 run.scanned.complete(null);
                 return;
             }
-            fallback(run, a.isEmpty() || b.isEmpty() ? NO_CHECKSUM : CHECKSUMS_DIFFERED, join(specs), sourcePool,
-                    targetPool);
+            run.reason = a.isEmpty() || b.isEmpty() ? NO_CHECKSUM : CHECKSUMS_DIFFERED;
+            chunks(run, onTarget, sourcePool, targetPool);
         } catch (RuntimeException | Error e) {
             run.scanned.completeExceptionally(e);
         }

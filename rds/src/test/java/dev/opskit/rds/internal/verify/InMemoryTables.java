@@ -105,12 +105,12 @@ final class InMemoryTables implements ChunkSource {
     }
 
     @Override
-    public synchronized Optional<String> definition(TableName table) {
+    public synchronized Optional<String> definition(TableSpec table) {
         return Optional.of(definitions.getOrDefault(table.fullName(), "CREATE TABLE " + table.quotedName()));
     }
 
     @Override
-    public synchronized Optional<Checksum> tableChecksum(TableName table, String definition) {
+    public synchronized Optional<Checksum> tableChecksum(TableSpec table, String definition) {
         tableChecksums++;
         tableChecksummed.add(table.fullName());
         if (written) {
