@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -273,13 +274,14 @@ class ConsistencyCheckIT {
         assertThat(check(copy).identical()).isTrue();
     }
 
-    /**
-     * Each column of each type, changed in one row, set to NULL in another, and set to its empty
-     * value where it was NULL in a third, is found: every changed row is in a chunk of its own
-     * (chunks of 100 rows, changes 300 rows apart), and exactly those chunks differ.
-     */
-    @Test
-    void aChangeInAnyColumnOfAnyTypeIsFound() throws SQLException {
+    /** One change per column of the all-types table: column → the SQL expression of its new value. */
+    private static final Map<String, String> COLUMN_CHANGES = columnChanges();
+    /** The empty value of the columns whose type has one other than '' (NULL must differ from it). */
+    private static final Map<String, String> EMPTY_VALUES = Map.of("i", "0", "d", "0", "f", "0", "g", "0",
+            "y", "0", "bt", "0", "dt", "'0000-00-00'", "tm", "'00:00:00'", "ts", "'0000-00-00 00:00:00'",
+            "j", "'\"\"'");
+
+    private static Map<String, String> columnChanges() {
         Map<String, String> changes = new LinkedHashMap<>();
         changes.put("i", "i + 1");
         changes.put("d", "d + 0.000001");
@@ -297,8 +299,18 @@ class ConsistencyCheckIT {
         changes.put("tx", "CONCAT(tx, ' ')");
         changes.put("bl", "CONCAT(bl, X'00')");
         changes.put("j", "JSON_OBJECT('n', -1)");
-        Map<String, String> blanks = Map.of("i", "0", "d", "0", "f", "0", "g", "0", "y", "0", "bt", "0",
-                "dt", "'0000-00-00'", "tm", "'00:00:00'", "ts", "'0000-00-00 00:00:00'", "j", "'\"\"'");
+        return Collections.unmodifiableMap(changes);
+    }
+
+    /**
+     * Each column of each type, changed in one row, set to NULL in another, and set to its empty
+     * value where it was NULL in a third, is found: every changed row is in a chunk of its own
+     * (chunks of 100 rows, changes 300 rows apart), and exactly those chunks differ.
+     */
+    @Test
+    void aChangeInAnyColumnOfAnyTypeIsFound() throws SQLException {
+        Map<String, String> changes = COLUMN_CHANGES;
+        Map<String, String> blanks = EMPTY_VALUES;
         List<String> statements = new ArrayList<>(List.of("SET SESSION sql_mode = ''"));
         List<String> touched = new ArrayList<>();
         int n = 0;
@@ -343,25 +355,8 @@ class ConsistencyCheckIT {
      */
     @Test
     void tableChecksumsSeeAChangeInAnyColumnOfAnyTypeAndNullAgainstEmpty() throws SQLException {
-        Map<String, String> changes = new LinkedHashMap<>();
-        changes.put("i", "i + 1");
-        changes.put("d", "d + 0.000001");
-        changes.put("f", "f + 1");
-        changes.put("g", "g + 0.000001");
-        changes.put("dt", "dt + INTERVAL 1 DAY");
-        changes.put("tm", "tm + INTERVAL 1 MICROSECOND");
-        changes.put("ts", "ts + INTERVAL 1 MICROSECOND");
-        changes.put("y", "y + 1");
-        changes.put("e", "IF(e = 'a', 'b', 'a')");
-        changes.put("st", "IF(st = 'y', 'x', 'y')");
-        changes.put("bt", "bt ^ 1");
-        changes.put("c", "CONCAT(LEFT(c, 4), 'z')");
-        changes.put("vc", "CONCAT(vc, '#')");
-        changes.put("tx", "CONCAT(tx, ' ')");
-        changes.put("bl", "CONCAT(bl, X'00')");
-        changes.put("j", "JSON_OBJECT('n', -1)");
-        Map<String, String> blanks = Map.of("i", "0", "d", "0", "f", "0", "g", "0", "y", "0", "bt", "0",
-                "dt", "'0000-00-00'", "tm", "'00:00:00'", "ts", "'0000-00-00 00:00:00'", "j", "'\"\"'");
+        Map<String, String> changes = COLUMN_CHANGES;
+        Map<String, String> blanks = EMPTY_VALUES;
         String full = row(nonNullSeq(1000));
         String empty = "at = '1999-01-01' AND k = UNHEX(LPAD(HEX(4000), 8, '0'))";
         sql(copy, "CREATE OR REPLACE TABLE scratch.tt LIKE types.t",
