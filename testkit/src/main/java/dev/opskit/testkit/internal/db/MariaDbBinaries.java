@@ -2,6 +2,7 @@ package dev.opskit.testkit.internal.db;
 
 import dev.opskit.core.OpsException;
 
+import dev.opskit.testkit.internal.io.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -167,16 +168,7 @@ final class MariaDbBinaries {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.toList());
-            java.util.Collections.reverse(paths);
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.deleteTree(dir);
     }
 
     static void copyTree(Path from, Path to) throws IOException {
