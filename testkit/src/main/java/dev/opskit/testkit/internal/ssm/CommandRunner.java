@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs {@code AWS-RunShellScript} on a local instance: the commands, one per line, as a
@@ -31,6 +33,8 @@ final class CommandRunner implements AutoCloseable {
 
     private final Clock clock;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Runs that have not yet cleaned up their output files; close() waits for them. */
+    private final Phaser inFlight = new Phaser(1);
     private volatile boolean closed;
 
     CommandRunner(Clock clock) {
@@ -45,6 +49,16 @@ final class CommandRunner implements AutoCloseable {
      * @return true if the script exited 0
      */
     boolean run(Object lock, Command c, Instance instance, List<String> lines, Duration timeout, Instant stopAt) {
+        inFlight.register();
+        try {
+            return runRegistered(lock, c, instance, lines, timeout, stopAt);
+        } finally {
+            inFlight.arriveAndDeregister();
+        }
+    }
+
+    private boolean runRegistered(Object lock, Command c, Instance instance, List<String> lines, Duration timeout,
+            Instant stopAt) {
         synchronized (lock) {
             c.status = "InProgress";
             c.statusDetails = "InProgress";
@@ -81,14 +95,15 @@ final class CommandRunner implements AutoCloseable {
                     status = code == 0 ? "Success" : "Failed";
                     details = status;
                 } else {
-                    // The shell first, so it runs no further line once a child is killed.
-                    List<ProcessHandle> children = p.descendants().toList();
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    children.forEach(ProcessHandle::destroyForcibly);
+                    kill(p);
                     code = -1;
                     status = System.nanoTime() < deadline ? "Cancelled" : "TimedOut";
                     details = status.equals("Cancelled") ? "Cancelled" : "ExecutionTimedOut";
                 }
+            } catch (InterruptedException e) {
+                // LocalAws is stopping: the command must not outlive it.
+                kill(p);
+                throw e;
             } finally {
                 running.remove(p);
             }
@@ -125,6 +140,43 @@ final class CommandRunner implements AutoCloseable {
             c.ended = clock.instant();
         }
         return code == 0;
+    }
+
+    /** Kills the shell first, so it starts nothing more, then whatever it had started. */
+    private static void kill(Process p) {
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Orphans are not this JVM's children: poll (onExit would back off to seconds between checks).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (children.stream().anyMatch(CommandRunner::running) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether a process still runs. A killed orphan stays a zombie until the system's init
+     * reaps it, which {@link ProcessHandle#isAlive()} counts as alive; a zombie runs nothing.
+     */
+    static boolean running(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            // pid (comm) state ...: comm may contain spaces and parentheses, the state follows the last ')'.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return h.isAlive();
+        }
     }
 
     private static String read(Path file, int limit) throws IOException {
@@ -172,9 +224,22 @@ final class CommandRunner implements AutoCloseable {
         return m;
     }
 
+    /** Kills running commands and waits (at most {@code wait}) until every run has cleaned up its files. */
+    void close(Duration wait) {
+        closed = true;
+        running.forEach(CommandRunner::kill);
+        int phase = inFlight.arrive();
+        try {
+            inFlight.awaitAdvanceInterruptibly(phase, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            // A run stuck past the wait: the sandbox delete below tolerates its files.
+        }
+    }
+
     @Override
     public void close() {
-        closed = true;
-        running.forEach(Process::destroyForcibly);
+        close(Duration.ofSeconds(5));
     }
 }

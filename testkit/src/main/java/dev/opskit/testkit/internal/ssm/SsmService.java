@@ -5,6 +5,7 @@ import static dev.opskit.testkit.internal.ssm.SsmErrors.validation;
 
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.schedule.ScheduleExpression;
+import dev.opskit.testkit.internal.io.FileTrees;
 import dev.opskit.testkit.internal.protocol.JsonRequest;
 import dev.opskit.testkit.internal.protocol.JsonService;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
@@ -31,7 +32,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1036,14 +1035,16 @@ public final class SsmService implements JsonService, AutoCloseable {
         closed = true;
         ticker.shutdownNow();
         runners.shutdownNow();
-        commands.close();
+        // Kills the commands and waits until each run (on its own invocation thread) has removed
+        // its output files, so the delete below does not race with them.
+        commands.close(Duration.ofSeconds(5));
         try {
             runners.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(sandboxRoot)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.deleteTree(sandboxRoot);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the SSM instance directory " + sandboxRoot, e);
         }
