@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.ssm.model.MaintenanceWindowRunCommandPara
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowStepFunctionsParameters;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTarget;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
+import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskCutoffBehavior;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskInvocationParameters;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowResourceType;
 
@@ -429,11 +430,7 @@ public final class MaintenanceWindows {
                 MaintenanceWindowTask old = existing.stream().filter(e -> t.name().equals(e.name()) && !keep.contains(e.windowTaskId()))
                         .findFirst().orElse(null);
                 if (old == null) {
-                    String id = SsmErrors.call("register task " + t.name(), windowId, () -> ssm
-                            .registerTaskWithMaintenanceWindow(b -> b.windowId(windowId).name(t.name()).taskArn(t.arn())
-                                    .taskType(t.type().name()).targets(sdkTargets).taskInvocationParameters(params)
-                                    .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
-                                    .serviceRoleArn(t.serviceRoleArn())).windowTaskId());
+                    String id = register(ssm, windowId, t, sdkTargets, params);
                     changes.add("registered task " + t.name());
                     keep.add(id);
                     continue;
@@ -445,25 +442,24 @@ public final class MaintenanceWindows {
                         && Objects.equals(full.priority(), t.priority())
                         && t.maxConcurrency().equals(full.maxConcurrency()) && t.maxErrors().equals(full.maxErrors())
                         && full.targets().equals(sdkTargets) && params.equals(full.taskInvocationParameters())
-                        && Objects.equals(full.serviceRoleArn(), t.serviceRoleArn());
+                        && Objects.equals(full.serviceRoleArn(), t.serviceRoleArn())
+                        && cutoffBehavior(t).toString().equals(Objects.requireNonNullElse(full.cutoffBehaviorAsString(),
+                                MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK.toString()));
                 if (!same) {
                     if (!t.type().name().equals(full.taskTypeAsString())) {
                         // The type of a registered task cannot change: replace the task.
                         SsmErrors.call("deregister task " + t.name(), old.windowTaskId(), () -> ssm
                                 .deregisterTaskFromMaintenanceWindow(b -> b.windowId(windowId).windowTaskId(old.windowTaskId())));
                         keep.remove(old.windowTaskId());
-                        String id = SsmErrors.call("register task " + t.name(), windowId, () -> ssm
-                                .registerTaskWithMaintenanceWindow(b -> b.windowId(windowId).name(t.name()).taskArn(t.arn())
-                                        .taskType(t.type().name()).targets(sdkTargets).taskInvocationParameters(params)
-                                        .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
-                                        .serviceRoleArn(t.serviceRoleArn())).windowTaskId());
+                        String id = register(ssm, windowId, t, sdkTargets, params);
                         keep.add(id);
                     } else {
                         SsmErrors.call("update task " + t.name(), old.windowTaskId(), () -> ssm
                                 .updateMaintenanceWindowTask(b -> b.windowId(windowId).windowTaskId(old.windowTaskId())
                                         .name(t.name()).taskArn(t.arn()).targets(sdkTargets).taskInvocationParameters(params)
                                         .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
-                                        .serviceRoleArn(t.serviceRoleArn()).replace(true)));
+                                        .serviceRoleArn(t.serviceRoleArn()).cutoffBehavior(cutoffBehavior(t))
+                                        .replace(true)));
                     }
                     changes.add("updated task " + t.name());
                 }
@@ -480,6 +476,22 @@ public final class MaintenanceWindows {
                         .deregisterTargetFromMaintenanceWindow(b -> b.windowId(windowId).windowTargetId(e.windowTargetId())));
                 changes.add("deregistered undeclared target " + (e.name() != null ? e.name() : e.windowTargetId()));
             }
+        }
+
+        private static String register(SsmClient ssm, String windowId, Task t,
+                List<software.amazon.awssdk.services.ssm.model.Target> sdkTargets,
+                MaintenanceWindowTaskInvocationParameters params) {
+            return SsmErrors.call("register task " + t.name(), windowId, () -> ssm
+                    .registerTaskWithMaintenanceWindow(b -> b.windowId(windowId).name(t.name()).taskArn(t.arn())
+                            .taskType(t.type().name()).targets(sdkTargets).taskInvocationParameters(params)
+                            .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
+                            .serviceRoleArn(t.serviceRoleArn()).cutoffBehavior(cutoffBehavior(t))).windowTaskId());
+        }
+
+        /** Always sent, so that a task going back to CONTINUE_TASK is updated too; SSM may omit the default when read. */
+        private static MaintenanceWindowTaskCutoffBehavior cutoffBehavior(Task t) {
+            return t.cancelsAtCutoff() ? MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK
+                    : MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK;
         }
 
         private static MaintenanceWindowTaskInvocationParameters invocationParameters(Task t) {

@@ -33,10 +33,19 @@ public final class Task {
     private final Integer timeoutSeconds;
     private final String payload;
     private final String serviceRoleArn;
+    private final boolean cancelAtCutoff;
 
+    /** A task that continues past the window's cutoff, SSM's default. */
     Task(TaskType type, String arn, String name, int priority, String maxConcurrency, String maxErrors,
             List<String> targetNames, Map<String, List<String>> parameters, Integer timeoutSeconds, String payload,
             String serviceRoleArn) {
+        this(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters, timeoutSeconds, payload,
+                serviceRoleArn, false);
+    }
+
+    private Task(TaskType type, String arn, String name, int priority, String maxConcurrency, String maxErrors,
+            List<String> targetNames, Map<String, List<String>> parameters, Integer timeoutSeconds, String payload,
+            String serviceRoleArn, boolean cancelAtCutoff) {
         this.type = Objects.requireNonNull(type, "type");
         if (arn == null || arn.isBlank() || arn.length() > 1600) {
             throw new InvalidInputException("task " + type + " ARN or document", arn, "give 1 to 1600 characters");
@@ -69,6 +78,7 @@ public final class Task {
         this.timeoutSeconds = timeoutSeconds;
         this.payload = payload;
         this.serviceRoleArn = serviceRoleArn;
+        this.cancelAtCutoff = cancelAtCutoff;
     }
 
     /**
@@ -77,7 +87,7 @@ public final class Task {
      */
     public Task named(String name) {
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, serviceRoleArn);
+                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -86,7 +96,7 @@ public final class Task {
      */
     public Task priority(int priority) {
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, serviceRoleArn);
+                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -95,7 +105,7 @@ public final class Task {
      */
     public Task maxConcurrency(String maxConcurrency) {
         return new Task(type, arn, name, priority, Objects.requireNonNull(maxConcurrency, "maxConcurrency"),
-                maxErrors, targetNames, parameters, timeoutSeconds, payload, serviceRoleArn);
+                maxErrors, targetNames, parameters, timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -104,7 +114,7 @@ public final class Task {
      */
     public Task maxErrors(String maxErrors) {
         return new Task(type, arn, name, priority, maxConcurrency, Objects.requireNonNull(maxErrors, "maxErrors"),
-                targetNames, parameters, timeoutSeconds, payload, serviceRoleArn);
+                targetNames, parameters, timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -115,7 +125,7 @@ public final class Task {
      */
     public Task on(String... names) {
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, List.of(names), parameters,
-                timeoutSeconds, payload, serviceRoleArn);
+                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -147,7 +157,7 @@ public final class Task {
         Map<String, List<String>> p = new LinkedHashMap<>(parameters);
         p.put(Objects.requireNonNull(key, "key"), List.of(values));
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, p, timeoutSeconds,
-                payload, serviceRoleArn);
+                payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -156,7 +166,7 @@ public final class Task {
      */
     public Task timeoutSeconds(int seconds) {
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters, seconds,
-                payload, serviceRoleArn);
+                payload, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -170,7 +180,7 @@ public final class Task {
             throw new InvalidInputException("payload", null, "only LAMBDA and STEP_FUNCTIONS tasks take a payload");
         }
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, json, serviceRoleArn);
+                timeoutSeconds, json, serviceRoleArn, cancelAtCutoff);
     }
 
     /**
@@ -179,7 +189,26 @@ public final class Task {
      */
     public Task serviceRole(String roleArn) {
         return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, roleArn);
+                timeoutSeconds, payload, roleArn, cancelAtCutoff);
+    }
+
+    /**
+     * Sets the task's cutoff behavior to {@code CANCEL_TASK} (default {@code CONTINUE_TASK}: what
+     * runs at the window's cutoff goes on until it ends). When the window reaches its cutoff, SSM
+     * sends {@code CancelCommand} for the invocations of a RUN_COMMAND task still running (the
+     * process is not guaranteed to stop) and starts no new invocation of an AUTOMATION, LAMBDA or
+     * STEP_FUNCTIONS task, whose running invocations go on. SSM then reports the task's unfinished
+     * invocations TIMED_OUT. SSM accepts this for every task type.
+     *
+     * <pre>{@code
+     * Tasks.runCommand("AWS-RunShellScript").commands("yum -y update").cancelAtCutoff()
+     * }</pre>
+     *
+     * @return a copy that is cancelled at the window's cutoff
+     */
+    public Task cancelAtCutoff() {
+        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
+                timeoutSeconds, payload, serviceRoleArn, true);
     }
 
     /** @return the kind of task */
@@ -237,23 +266,32 @@ public final class Task {
         return serviceRoleArn;
     }
 
+    /**
+     * @return true if the task's cutoff behavior is {@code CANCEL_TASK} ({@link #cancelAtCutoff()}),
+     *     false for SSM's default {@code CONTINUE_TASK}
+     */
+    public boolean cancelsAtCutoff() {
+        return cancelAtCutoff;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Task t && t.type == type && t.arn.equals(arn) && t.name.equals(name)
                 && t.priority == priority && t.maxConcurrency.equals(maxConcurrency) && t.maxErrors.equals(maxErrors)
                 && t.targetNames.equals(targetNames) && t.parameters.equals(parameters)
                 && Objects.equals(t.timeoutSeconds, timeoutSeconds) && Objects.equals(t.payload, payload)
-                && Objects.equals(t.serviceRoleArn, serviceRoleArn);
+                && Objects.equals(t.serviceRoleArn, serviceRoleArn) && t.cancelAtCutoff == cancelAtCutoff;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, arn, name, priority, targetNames, parameters);
+        return Objects.hash(type, arn, name, priority, targetNames, parameters, cancelAtCutoff);
     }
 
     @Override
     public String toString() {
         return "Task[" + name + " " + type + " " + arn + " priority=" + priority + " maxConcurrency=" + maxConcurrency
-                + " maxErrors=" + maxErrors + (targetNames.isEmpty() ? "" : " on=" + targetNames) + "]";
+                + " maxErrors=" + maxErrors + (targetNames.isEmpty() ? "" : " on=" + targetNames)
+                + (cancelAtCutoff ? " cutoffBehavior=CANCEL_TASK" : "") + "]";
     }
 }

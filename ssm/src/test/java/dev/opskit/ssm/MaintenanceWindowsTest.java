@@ -7,6 +7,8 @@ import dev.opskit.core.InvalidInputException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Validation happens before any call: none of these needs AWS or LocalAws. */
@@ -65,6 +67,32 @@ class MaintenanceWindowsTest {
         assertRejected(() -> Tasks.lambda("arn:aws:lambda:us-east-1:111111111111:function:f").commands("ls"),
                 "RUN_COMMAND tasks");
         assertThat(Tasks.lambda("arn:aws:lambda:us-east-1:111111111111:function:rotate").name()).isEqualTo("rotate");
+    }
+
+    @Test
+    void cancelAtCutoffIsACopyThatDiffersOnlyInItsCutoffBehavior() {
+        Task task = Tasks.runCommand("AWS-RunShellScript").commands("yum -y update").named("patch").priority(3);
+        Task cancelling = task.cancelAtCutoff();
+
+        assertThat(task.cancelsAtCutoff()).isFalse();
+        assertThat(cancelling.cancelsAtCutoff()).isTrue();
+        assertThat(cancelling).isNotEqualTo(task);
+        assertThat(cancelling).isEqualTo(task.cancelAtCutoff()).hasSameHashCodeAs(task.cancelAtCutoff());
+        assertThat(cancelling.toString()).contains("CANCEL_TASK");
+        assertThat(task.toString()).doesNotContain("CANCEL_TASK");
+        // Later copies keep it, and it keeps everything set before.
+        assertThat(cancelling.priority(4).maxErrors("2").cancelsAtCutoff()).isTrue();
+        assertThat(cancelling).extracting(Task::name, Task::priority, Task::parameters)
+                .containsExactly("patch", 3, Map.of("commands", List.of("yum -y update")));
+    }
+
+    @Test
+    void everyTaskTypeCanBeCancelledAtTheCutoff() {
+        // SSM takes CANCEL_TASK for every type; for all but RUN_COMMAND it means no new invocation starts.
+        assertThat(List.of(Tasks.runCommand("AWS-RunShellScript"), Tasks.automation("AWS-RestartEC2Instance"),
+                Tasks.lambda("arn:aws:lambda:us-east-1:111111111111:function:rotate"),
+                Tasks.stepFunctions("arn:aws:states:us-east-1:111111111111:stateMachine:drain")))
+                .allSatisfy(t -> assertThat(t.cancelAtCutoff().cancelsAtCutoff()).isTrue());
     }
 
     @Test
