@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskCutoffBehavior;
 
 /**
@@ -109,18 +110,11 @@ class MaintenanceWindowTimingIT {
     private record LongCommand(MaintenanceWindow window, Path sandbox) {
         static LongCommand start(String name, int hours, int cutoff, boolean cancelAtCutoff) throws Exception {
             LocalInstances.Instance host = aws.instances().register();
+            Task task = Tasks.runCommand("AWS-RunShellScript").named("long")
+                    .commands("touch started", "sleep 20", "touch finished");
             MaintenanceWindow w = daily(name, host, hours, cutoff)
-                    .task(Tasks.runCommand("AWS-RunShellScript").named("long")
-                            .commands("touch started", "sleep 20", "touch finished"))
+                    .task(cancelAtCutoff ? task.cancelAtCutoff() : task)
                     .apply();
-            if (cancelAtCutoff) {
-                // The fluent Task has no cutoff behavior yet: set it the way a user of the SDK would.
-                SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
-                String taskId = ssm.describeMaintenanceWindowTasks(b -> b.windowId(w.id())).tasks().get(0)
-                        .windowTaskId();
-                ssm.updateMaintenanceWindowTask(b -> b.windowId(w.id()).windowTaskId(taskId)
-                        .cutoffBehavior(MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK));
-            }
             TIME.advance(Duration.ofDays(1));
             awaitFile(host.sandbox().resolve("started"));
             return new LongCommand(w, host.sandbox());
@@ -162,6 +156,32 @@ class MaintenanceWindowTimingIT {
         assertThat(e.tasks().get(0).statusDetails()).contains("cutoff behavior is CANCEL_TASK");
         assertThat(e.invocations()).extracting(Invocation::status).isEqualTo(List.of("TIMED_OUT"));
         assertThat(c.sandbox().resolve("finished")).doesNotExist();
+    }
+
+    @Test
+    void aTaskWhoseOnlyChangeIsItsCutoffBehaviorIsUpdatedOnce() {
+        LocalInstances.Instance host = aws.instances().register();
+        Task task = Tasks.runCommand("AWS-RunShellScript").named("tidy").commands("true");
+        MaintenanceWindow w = daily("cutoff-behavior-window", host, 3, 1).task(task).apply();
+        assertThat(cutoffBehaviors(w)).containsExactly(MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK);
+
+        MaintenanceWindow cancelling = daily("cutoff-behavior-window", host, 3, 1).task(task.cancelAtCutoff()).apply();
+        assertThat(cancelling.changes()).containsExactly("updated task tidy");
+        assertThat(cutoffBehaviors(w)).containsExactly(MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK);
+        assertThat(daily("cutoff-behavior-window", host, 3, 1).task(task.cancelAtCutoff()).apply().changes()).isEmpty();
+
+        // Back to the default: CONTINUE_TASK is sent, not left out.
+        assertThat(daily("cutoff-behavior-window", host, 3, 1).task(task).apply().changes())
+                .containsExactly("updated task tidy");
+        assertThat(cutoffBehaviors(w)).containsExactly(MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK);
+        assertThat(daily("cutoff-behavior-window", host, 3, 1).task(task).apply().changes()).isEmpty();
+    }
+
+    /** The cutoff behavior of each of the window's tasks, as the SDK reads it. */
+    private static List<MaintenanceWindowTaskCutoffBehavior> cutoffBehaviors(MaintenanceWindow w) {
+        SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
+        return ssm.describeMaintenanceWindowTasks(b -> b.windowId(w.id())).tasks().stream()
+                .map(MaintenanceWindowTask::cutoffBehavior).toList();
     }
 
     /** The newest execution once finished; {@code awaitNextExecution} skips executions already listed. */
