@@ -207,8 +207,8 @@ public final class ConsistencyCheck {
      */
     public VerificationReport run() {
         // one connection per concurrent chunk query, and one for discovery, positions and status
-        try (ConnectionPool s = ConnectionPool.open(source, parallelism + 1, "verify-source");
-             ConnectionPool t = ConnectionPool.open(target, parallelism + 1, "verify-target")) {
+        try (ConnectionPool s = ConnectionPool.openAll(source, parallelism + 1, "verify-source");
+             ConnectionPool t = ConnectionPool.openAll(target, parallelism + 1, "verify-target")) {
             Set<String> skip = Set.copyOf(excluded);
             // The two servers are read at once, each with its first connection's start-up: all of
             // this is on the critical path before the first checksum.

@@ -13,27 +13,58 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small HikariCP pool to one server, with the few queries opskit needs. The password goes to
- * HikariCP only through {@link HikariConfig#setPassword}, which HikariCP masks when it logs its
- * configuration; it is never part of the JDBC URL. Closing twice is fine.
+ * Connections to one server, with the few queries opskit needs: a small HikariCP pool for
+ * long-lived work ({@link #open}), or a fixed set opened all at once for a short burst
+ * ({@link #openAll}). The password goes to HikariCP only through
+ * {@link HikariConfig#setPassword}, which HikariCP masks when it logs its configuration, and to
+ * the driver as a property; it is never part of the JDBC URL. Closing twice is fine.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private final DatabaseEndpoint endpoint;
-    private final HikariDataSource dataSource;
+    /** Where connections come from. */
+    interface Connections extends AutoCloseable {
+        /** @return a connection; closing it gives it back */
+        Connection get() throws SQLException;
 
-    private ConnectionPool(DatabaseEndpoint endpoint, HikariDataSource dataSource) {
+        @Override
+        void close();
+    }
+
+    private final DatabaseEndpoint endpoint;
+    private final Connections connections;
+
+    private ConnectionPool(DatabaseEndpoint endpoint, Connections connections) {
         this.endpoint = endpoint;
-        this.dataSource = dataSource;
+        this.connections = connections;
+    }
+
+    /**
+     * Opens a fixed set of {@code size} connections at once, each on its own thread, and returns
+     * without waiting for them; a borrower waits for the first one ready. For a job that uses them
+     * all right away and then closes the set: nothing waits for a pool to grow or shut down.
+     *
+     * @param endpoint the server and user
+     * @param size 1 to 32
+     * @param purpose a short word for the threads' names, such as {@code verify-source}
+     * @return the set
+     */
+    public static ConnectionPool openAll(DatabaseEndpoint endpoint, int size, String purpose) {
+        Properties p = new Properties();
+        p.setProperty("user", endpoint.user());
+        p.setProperty("password", endpoint.password().reveal());
+        return new ConnectionPool(endpoint, new ConnectionSet(url(endpoint), p, Math.max(1, Math.min(32, size)),
+                Duration.ofSeconds(10), "opskit-" + purpose + "-" + COUNTER.incrementAndGet()));
     }
 
     /**
@@ -47,14 +78,7 @@ public final class ConnectionPool implements AutoCloseable {
     public static ConnectionPool open(DatabaseEndpoint endpoint, int maxConnections, String purpose) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("opskit-" + purpose + "-" + COUNTER.incrementAndGet());
-        // Local servers have no TLS and use caching_sha2 over plain TCP: allow key retrieval
-        // there only; remote endpoints (RDS) negotiate TLS as the driver prefers.
-        boolean local = isLoopback(endpoint.host());
-        c.setJdbcUrl("jdbc:mysql://" + endpoint.host() + ":" + endpoint.port() + "/"
-                + "?connectTimeout=5000&tcpKeepAlive=true&useCursorFetch=false"
-                + "&cachePrepStmts=true&prepStmtCacheSize=64&useServerPrepStmts=false"
-                + "&characterEncoding=UTF-8&zeroDateTimeBehavior=CONVERT_TO_NULL"
-                + (local ? "&useSSL=false&allowPublicKeyRetrieval=true" : "&sslMode=PREFERRED"));
+        c.setJdbcUrl(url(endpoint));
         c.setUsername(endpoint.user());
         c.setPassword(endpoint.password().reveal());
         c.setMaximumPoolSize(Math.max(1, Math.min(32, maxConnections)));
@@ -66,7 +90,29 @@ public final class ConnectionPool implements AutoCloseable {
         // Fail at first use with the driver's message rather than at construction.
         c.setInitializationFailTimeout(-1);
         c.setAutoCommit(true);
-        return new ConnectionPool(endpoint, new HikariDataSource(c));
+        HikariDataSource hikari = new HikariDataSource(c);
+        return new ConnectionPool(endpoint, new Connections() {
+            @Override
+            public Connection get() throws SQLException {
+                return hikari.getConnection();
+            }
+
+            @Override
+            public void close() {
+                hikari.close();
+            }
+        });
+    }
+
+    private static String url(DatabaseEndpoint endpoint) {
+        // Local servers have no TLS and use caching_sha2 over plain TCP: allow key retrieval
+        // there only; remote endpoints (RDS) negotiate TLS as the driver prefers.
+        boolean local = isLoopback(endpoint.host());
+        return "jdbc:mysql://" + endpoint.host() + ":" + endpoint.port() + "/"
+                + "?connectTimeout=5000&tcpKeepAlive=true&useCursorFetch=false"
+                + "&cachePrepStmts=true&prepStmtCacheSize=64&useServerPrepStmts=false"
+                + "&characterEncoding=UTF-8&zeroDateTimeBehavior=CONVERT_TO_NULL"
+                + (local ? "&useSSL=false&allowPublicKeyRetrieval=true" : "&sslMode=PREFERRED");
     }
 
     static boolean isLoopback(String host) {
@@ -86,7 +132,7 @@ public final class ConnectionPool implements AutoCloseable {
      */
     public Connection connection(String purpose) {
         try {
-            return dataSource.getConnection();
+            return connections.get();
         } catch (SQLException e) {
             throw failure(purpose, e);
         }
@@ -188,7 +234,7 @@ public final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        connections.close();
     }
 
     @Override
