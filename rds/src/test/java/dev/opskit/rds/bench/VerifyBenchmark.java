@@ -40,11 +40,13 @@ public final class VerifyBenchmark {
         Path work = Path.of(args.length > 0 ? args[0] : "/tmp/opskit-bench-verify");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int chunkSize = args.length > 2 ? Integer.parseInt(args[2]) : 0; // 0: the library's default
+        int bufferPoolMb = args.length > 3 ? Integer.parseInt(args[3]) : 256; // 0: LocalAws's own
         Secret password = Secret.generate(24);
         Files.createDirectories(work);
         try (DbServers servers = new DbServers(work.resolve("servers"))) {
             DbServer source = servers.start("bench-source",
                     new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "MIXED", 1), USER, password.reveal());
+            bufferPool(source, password, bufferPoolMb);
             long t0 = System.nanoTime();
             sql(source, password,
                     "CREATE DATABASE bench",
@@ -66,6 +68,7 @@ public final class VerifyBenchmark {
 
             DbServer replica = servers.cloneOf(source, "bench-replica",
                     new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "MIXED", 2));
+            bufferPool(replica, password, bufferPoolMb);
             startReplication(source, replica, password);
             // pt-table-checksum finds the replica through this table (its default methods cannot on one host)
             Path defaults = work.resolve("client.cnf");
@@ -136,8 +139,9 @@ public final class VerifyBenchmark {
             }
             System.out.printf("%nrows: %,d in 2 tables, %d interleaved runs per tool; load average before %s, after %s%n",
                     rows, runs, loadBefore, load());
-            System.out.printf("opskit: %s, other options at their defaults%n",
-                    chunkSize > 0 ? String.format("chunks of %,d rows", chunkSize) : "default chunk size");
+            System.out.printf("opskit: %s, other options at their defaults; InnoDB buffer pool %s%n",
+                    chunkSize > 0 ? String.format("chunks of %,d rows", chunkSize) : "default chunk size",
+                    bufferPoolMb > 0 ? bufferPoolMb + " MB on both servers" : "LocalAws's 16 MB");
             Stats o = Stats.of(opskit, rows);
             Stats c = Stats.of(chunks, rows);
             Stats t = Stats.of(pt, rows);
@@ -172,6 +176,16 @@ public final class VerifyBenchmark {
 
     private static String text(List<long[]> runs) {
         return runs.stream().map(r -> r[0] + "/" + r[1]).toList().toString();
+    }
+
+    /**
+     * Resizes the server's InnoDB buffer pool (online); the data's pages are then read from disk
+     * once and stay in memory, as on an instance whose working set fits its buffer pool.
+     */
+    private static void bufferPool(DbServer s, Secret password, int mb) throws SQLException, IOException {
+        if (mb > 0) {
+            sql(s, password, "SET GLOBAL innodb_buffer_pool_size = " + mb + " * 1024 * 1024");
+        }
     }
 
     private static String load() {
