@@ -68,6 +68,17 @@ public final class ChecksumSql {
         return b.toString();
     }
 
+    /**
+     * {@code SELECT k1[, k2...], hash FROM t WHERE <bounds>}: each row's key and hash, for telling
+     * which rows of a chunk differ. Parameters from {@link #parameters}.
+     */
+    public static String rowHashes(TableSpec t, ChunkBounds bounds) {
+        String select = "SELECT " + String.join(", ", t.keyColumns().stream().map(TableSpec::quote).toList())
+                + ", " + rowHash(t) + " FROM ";
+        String sum = checksum(t, bounds);
+        return select + sum.substring(sum.indexOf(" FROM ") + " FROM ".length());
+    }
+
     /** The parameters of {@link #checksum}, in order. */
     public static List<Object> parameters(TableSpec t, ChunkBounds bounds) {
         List<Object> p = new ArrayList<>();

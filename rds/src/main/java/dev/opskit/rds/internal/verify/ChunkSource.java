@@ -2,6 +2,7 @@ package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.BinlogPosition;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,12 @@ public interface ChunkSource {
 
     /** Computes the checksum of the rows within the bounds. */
     Checksum checksum(TableSpec table, ChunkBounds bounds);
+
+    /**
+     * Each row's hash within the bounds, by its key as text ({@link Verifier#text}): which rows of
+     * a chunk differ. The table must have a primary key.
+     */
+    Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds);
 
     /**
      * Reads {@code MIN} and {@code MAX} of a table's single integer key (two index dives).

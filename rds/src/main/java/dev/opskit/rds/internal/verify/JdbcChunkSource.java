@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,29 @@ public final class JdbcChunkSource implements ChunkSource {
             }
         } catch (SQLException e) {
             throw pool.failure("checksum " + table.fullName(), e);
+        }
+    }
+
+    @Override
+    public Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds) {
+        String purpose = "read the row hashes of " + table.fullName();
+        int keys = table.keyColumns().size();
+        try (Connection c = pool.connection(purpose);
+             PreparedStatement s = c.prepareStatement(ChecksumSql.rowHashes(table, bounds))) {
+            bind(s, ChecksumSql.parameters(table, bounds));
+            Map<List<String>, Long> rows = new HashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    List<Object> key = new ArrayList<>(keys);
+                    for (int i = 1; i <= keys; i++) {
+                        key.add(rs.getObject(i));
+                    }
+                    rows.put(Verifier.text(key), rs.getLong(keys + 1));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw pool.failure(purpose, e);
         }
     }
 

@@ -7,12 +7,14 @@ import dev.opskit.rds.VerificationReport;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>With a live source (the target replicates from it) a chunk can differ only because the
  * target has not applied the latest events yet. Differing chunks are therefore checked again:
  * read the source's binlog position (after every first read, so it covers all of them), wait
- * until the replica has executed up to it, and compare again; a chunk is reported only if it
- * still differs after {@code maxRechecks} rounds. Nothing of this runs when no chunk differs.
+ * until the replica has executed up to it, and compare again, row by row where the table has a
+ * primary key: a row counts only if it has differed in every round, which a change in flight
+ * does not (it is applied by the next round), so a chunk that keeps being written settles where
+ * its checksums never would. A chunk is reported only if it still differs after
+ * {@code maxRechecks} rounds. Nothing of this runs when no chunk differs.
  *
  * <p>Fast path ({@code tableChecksums}): when both servers report the same version, each table
  * whose definition is the same on both is first compared whole with {@code CHECKSUM TABLE ...
@@ -79,9 +84,17 @@ public final class Verifier {
     private record Chunk(TableSpec table, ChunkBounds bounds) {
     }
 
-    private record Outcome(Chunk chunk, Checksum source, Checksum target) {
+    /**
+     * A chunk's checksums on both servers; after a re-check by rows, also the keys of the rows
+     * that have differed in every such re-check so far (empty: the chunk is settled as the same).
+     */
+    private record Outcome(Chunk chunk, Checksum source, Checksum target, Set<List<String>> differingRows) {
+        Outcome(Chunk chunk, Checksum source, Checksum target) {
+            this(chunk, source, target, null);
+        }
+
         boolean same() {
-            return source.equals(target);
+            return differingRows != null ? differingRows.isEmpty() : source.equals(target);
         }
     }
 
@@ -173,7 +186,8 @@ public final class Verifier {
                 sync.awaitExecuted(position.get());
                 List<CompletableFuture<Outcome>> again = new ArrayList<>();
                 for (Outcome o : differing) {
-                    again.add(compare(o.chunk(), sourcePool, targetPool));
+                    again.add(o.chunk().table().hasPrimaryKey() ? compareRows(o, sourcePool, targetPool)
+                            : compare(o.chunk(), sourcePool, targetPool));
                 }
                 differing = new ArrayList<>();
                 for (CompletableFuture<Outcome> f : again) {
@@ -419,6 +433,46 @@ public final class Verifier {
         CompletableFuture<Checksum> t = CompletableFuture.supplyAsync(() -> target.checksum(c.table(), c.bounds()),
                 targetPool);
         return s.thenCombine(t, (a, b) -> new Outcome(c, a, b));
+    }
+
+    /**
+     * Re-checks a chunk row by row: each row's key and hash on both servers at once. A row that
+     * differs only because the replica had not applied its latest change yet differs in one round
+     * and not in the next (each round waits until the replica has passed the position the source
+     * had before it); a real difference differs in every round. So a row counts only if it has
+     * differed in every round so far, and the chunk is settled as the same once no row has. A
+     * chunk whose rows keep changing, such as the end of a table that is appended to, thus settles
+     * in two rounds, where its checksums would differ every time.
+     */
+    private CompletableFuture<Outcome> compareRows(Outcome previous, ExecutorService sourcePool,
+                                                   ExecutorService targetPool) {
+        Chunk c = previous.chunk();
+        CompletableFuture<Map<List<String>, Long>> s =
+                CompletableFuture.supplyAsync(() -> source.rowHashes(c.table(), c.bounds()), sourcePool);
+        CompletableFuture<Map<List<String>, Long>> t =
+                CompletableFuture.supplyAsync(() -> target.rowHashes(c.table(), c.bounds()), targetPool);
+        return s.thenCombine(t, (a, b) -> {
+            Set<List<String>> differing = new HashSet<>();
+            a.forEach((key, hash) -> {
+                if (!hash.equals(b.get(key))) {
+                    differing.add(key);
+                }
+            });
+            b.keySet().stream().filter(key -> !a.containsKey(key)).forEach(differing::add);
+            if (previous.differingRows() != null) {
+                differing.retainAll(previous.differingRows());
+            }
+            return new Outcome(c, sum(a), sum(b), differing);
+        });
+    }
+
+    /** The chunk checksum of rows' hashes, as {@code COUNT(*), BIT_XOR(hash)} computes it. */
+    private static Checksum sum(Map<List<String>, Long> rows) {
+        long xor = 0;
+        for (long h : rows.values()) {
+            xor ^= h;
+        }
+        return new Checksum(rows.size(), xor);
     }
 
     private static TableResult result(TableRun run, Map<Chunk, Outcome> latest) {

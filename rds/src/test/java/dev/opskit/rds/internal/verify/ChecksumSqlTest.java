@@ -39,6 +39,11 @@ class ChecksumSqlTest {
                         + " FORCE INDEX (PRIMARY) WHERE (`a` > ? OR (`a` = ? AND `b` > ?))"
                         + " AND (`a` < ? OR (`a` = ? AND `b` <= ?))");
         assertThat(ChecksumSql.parameters(t, bounds)).containsExactly(1, 1, "x", 2, 2, "y");
+        // the row-by-row re-check reads the same range, each row's key and hash
+        assertThat(ChecksumSql.rowHashes(t, bounds)).isEqualTo(
+                "SELECT `a`, `b`, CRC32(CONCAT_WS('#', `a`, `b`, `v`)) FROM `s`.`t``x`"
+                        + " FORCE INDEX (PRIMARY) WHERE (`a` > ? OR (`a` = ? AND `b` > ?))"
+                        + " AND (`a` < ? OR (`a` = ? AND `b` <= ?))");
     }
 
     @Test

@@ -27,6 +27,9 @@ final class InMemoryTables implements ChunkSource {
 
     final Map<String, TreeMap<List<Object>, String>> tables = new HashMap<>();
     int checksums;
+    int rowHashReads;
+    /** Runs before every chunk read: a writer at work between reads. */
+    Runnable beforeRead = () -> { };
     int scans;
     int keyRanges;
     /** Whether scans return a composite key's last values as text, as MariaDB does. */
@@ -84,8 +87,29 @@ final class InMemoryTables implements ChunkSource {
     @Override
     public synchronized Checksum checksum(TableSpec table, ChunkBounds bounds) {
         checksums++;
+        beforeRead.run();
         long rows = 0;
         long xor = 0;
+        for (Map.Entry<List<Object>, String> e : within(table, bounds)) {
+            rows++;
+            xor ^= crc(e);
+        }
+        return new Checksum(rows, xor);
+    }
+
+    @Override
+    public synchronized Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds) {
+        rowHashReads++;
+        beforeRead.run();
+        Map<List<String>, Long> rows = new HashMap<>();
+        for (Map.Entry<List<Object>, String> e : within(table, bounds)) {
+            rows.put(Verifier.text(e.getKey()), crc(e));
+        }
+        return rows;
+    }
+
+    private List<Map.Entry<List<Object>, String>> within(TableSpec table, ChunkBounds bounds) {
+        List<Map.Entry<List<Object>, String>> rows = new ArrayList<>();
         for (Map.Entry<List<Object>, String> e : table(table.fullName()).entrySet()) {
             if (!bounds.after().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.after()) <= 0) {
                 continue;
@@ -93,10 +117,9 @@ final class InMemoryTables implements ChunkSource {
             if (!bounds.upTo().isEmpty() && KEY_ORDER.compare(e.getKey(), bounds.upTo()) > 0) {
                 continue;
             }
-            rows++;
-            xor ^= crc(e);
+            rows.add(e);
         }
-        return new Checksum(rows, xor);
+        return rows;
     }
 
     @Override
