@@ -28,7 +28,7 @@ final class InMemoryTables implements ChunkSource {
     final Map<String, TreeMap<List<Object>, String>> tables = new HashMap<>();
     int checksums;
     int rowHashReads;
-    /** Runs before every chunk read: a writer at work between reads. */
+    /** Runs before every scan and chunk read: a writer at work between reads. */
     Runnable beforeRead = () -> { };
     int scans;
     int keyRanges;
@@ -57,6 +57,7 @@ final class InMemoryTables implements ChunkSource {
     @Override
     public synchronized ChunkScan scan(TableSpec table, List<Object> after, int rows) {
         scans++;
+        beforeRead.run();
         TreeMap<List<Object>, String> all = table(table.fullName());
         var chunk = (after.isEmpty() ? all : all.tailMap(after, false)).entrySet().stream().limit(rows).toList();
         long xor = 0;

@@ -279,22 +279,29 @@ class VerifierTest {
                 .satisfies(d -> assertThat(d.afterKey()).isEmpty());
     }
 
-    @Test
-    void aChunkAppendedToBeforeEveryReadSettlesRowByRowInTwoRounds() {
-        fill(source);
-        fill(target);
+    /**
+     * A writer appending to the end of shop.orders before every read of the source; the replica
+     * applies each append once it is waited for, so its copy is always one append behind.
+     */
+    private LaggingReplica appendingBeforeEveryRead() {
         LaggingReplica replica = new LaggingReplica();
         int[] next = {1001};
-        // A writer appending to the end of the table before every read; the replica applies each
-        // append once it is waited for, so its copy is always one append behind.
         source.beforeRead = () -> {
             List<Object> key = List.of(next[0]++);
             source.table("shop.orders").put(key, "appended");
             replica.pending.add(() -> target.table("shop.orders").put(key, "appended"));
         };
+        return replica;
+    }
+
+    @Test
+    void aChunkAppendedToBeforeEveryReadSettlesRowByRowInTwoRounds() {
+        fill(source);
+        fill(target);
+        LaggingReplica replica = appendingBeforeEveryRead();
         VerificationReport r = verify(replica);
         assertThat(r.identical()).as(r.summary()).isTrue();
-        assertThat(r.rechecks()).isEqualTo(2);
+        assertThat(r.rechecks()).as(r.summary()).isEqualTo(2);
         assertThat(r.table("shop.orders").orElseThrow().sourceRows()).isGreaterThan(1000);
     }
 
@@ -303,13 +310,7 @@ class VerifierTest {
         fill(source);
         fill(target);
         target.table("shop.orders").put(List.of(999), "changed on the target only");
-        LaggingReplica replica = new LaggingReplica();
-        int[] next = {1001};
-        source.beforeRead = () -> {
-            List<Object> key = List.of(next[0]++);
-            source.table("shop.orders").put(key, "appended");
-            replica.pending.add(() -> target.table("shop.orders").put(key, "appended"));
-        };
+        LaggingReplica replica = appendingBeforeEveryRead();
         VerificationReport r = verify(replica);
         assertThat(r.identical()).isFalse();
         assertThat(r.rechecks()).isEqualTo(3);
