@@ -321,6 +321,9 @@ public final class Steps {
             String writer = resource(run);
             run.clusters.reboot(writer);
             run.source = waitInstanceAndClusterAvailable(run, name(), writer, run.settings.sourceId());
+            // The pool's connections died with the server: open it anew rather than have each one
+            // found broken (and logged so) on its next use.
+            run.reopenSourceDb();
             // The server may accept connections a moment after the instance shows available.
             String state = run.poller.await("log_bin=ON and binlog_format=" + run.settings.format(), "writer '" + writer + "'", name(), () -> {
                 try {
