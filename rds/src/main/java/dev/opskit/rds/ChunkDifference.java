@@ -12,9 +12,14 @@ import java.util.List;
  *
  * <pre>{@code
  * for (ChunkDifference d : table.differences()) {
- *     System.out.println(d);   // rows with [id] after [10000] up to [20000]: source 10000 rows, target 10000 rows
+ *     System.out.println(d);   // rows with [id] after [10000] up to [20000]: source 10000 rows, target 10000 rows;
+ *                              // 1 row differs: [10042]
  * }
  * }</pre>
+ *
+ * <p>For a table with a primary key, the rows of a differing range are compared one by one, so
+ * the difference also says how many rows differ (changed, or present on one side only) and
+ * their keys, the first {@value #MAX_KEYS} in key order.
  *
  * @param keyColumns the primary key's columns, empty for a table without one
  * @param afterKey the key value the range starts after (exclusive): the last key of the chunk before;
@@ -22,21 +27,43 @@ import java.util.List;
  * @param upToKey the last key value of the range (inclusive), empty if the range goes to the table's end
  * @param sourceRows rows in the range on the source
  * @param targetRows rows in the range on the target
+ * @param differingRows how many rows of the range differ, -1 if rows were not compared one by one
+ *     (a table without a primary key)
+ * @param differingKeys the keys of the first {@value #MAX_KEYS} of those rows, in key order
  */
 public record ChunkDifference(List<String> keyColumns, List<String> afterKey, List<String> upToKey,
-                              long sourceRows, long targetRows) {
+                              long sourceRows, long targetRows, long differingRows,
+                              List<List<String>> differingKeys) {
+    /** How many differing rows' keys a difference lists at most. */
+    public static final int MAX_KEYS = 100;
+
     /** @throws InvalidInputException if a list is null or a bound does not match the key */
     public ChunkDifference {
-        if (keyColumns == null || afterKey == null || upToKey == null) {
-            throw new InvalidInputException("chunk difference", null, "use empty lists for open bounds");
+        if (keyColumns == null || afterKey == null || upToKey == null || differingKeys == null) {
+            throw new InvalidInputException("chunk difference", null, "use empty lists for open bounds and no keys");
         }
         keyColumns = List.copyOf(keyColumns);
         afterKey = List.copyOf(afterKey);
         upToKey = List.copyOf(upToKey);
+        differingKeys = differingKeys.stream().map(List::copyOf).toList();
         if (afterKey.size() > keyColumns.size() || upToKey.size() > keyColumns.size()) {
             throw new InvalidInputException("chunk bounds", afterKey + ".." + upToKey,
                     "each bound has at most one value per key column " + keyColumns);
         }
+    }
+
+    /**
+     * A difference found by checksums only, without rows compared one by one.
+     *
+     * @param keyColumns the primary key's columns, empty for a table without one
+     * @param afterKey where the range starts (exclusive), empty from the table's start
+     * @param upToKey where it ends (inclusive), empty to the table's end
+     * @param sourceRows rows in the range on the source
+     * @param targetRows rows in the range on the target
+     */
+    public ChunkDifference(List<String> keyColumns, List<String> afterKey, List<String> upToKey,
+                           long sourceRows, long targetRows) {
+        this(keyColumns, afterKey, upToKey, sourceRows, targetRows, -1, List.of());
     }
 
     /** @return whether the difference covers the whole table (no primary key, or one chunk) */
@@ -76,13 +103,23 @@ public record ChunkDifference(List<String> keyColumns, List<String> afterKey, Li
         return quoted.size() == 1 ? quoted.get(0) : "(" + String.join(", ", quoted) + ")";
     }
 
-    /** @return such as {@code rows with [id] after [10000] up to [20000]: source 10000 rows, target 9999 rows} */
+    /**
+     * @return such as {@code rows with [id] after [10000] up to [20000]: source 10000 rows, target
+     *     9999 rows; 2 rows differ: [10042], [10077]}, the first 10 keys at most
+     */
     @Override
     public String toString() {
         String range = isWholeTable() ? "all rows"
                 : "rows with " + keyColumns.subList(0, Math.max(afterKey.size(), upToKey.size()))
                         + (afterKey.isEmpty() ? " from the start" : " after " + afterKey)
                         + (upToKey.isEmpty() ? " to the end" : " up to " + upToKey);
-        return range + ": source " + sourceRows + " rows, target " + targetRows + " rows";
+        String text = range + ": source " + sourceRows + " rows, target " + targetRows + " rows";
+        if (differingRows < 0) {
+            return text;
+        }
+        List<String> shown = differingKeys.stream().limit(10).map(List::toString).toList();
+        long more = differingRows - shown.size();
+        return text + "; " + differingRows + (differingRows == 1 ? " row differs" : " rows differ")
+                + (shown.isEmpty() ? "" : ": " + String.join(", ", shown)) + (more > 0 ? " and " + more + " more" : "");
     }
 }

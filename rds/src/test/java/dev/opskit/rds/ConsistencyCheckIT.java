@@ -218,8 +218,11 @@ class ConsistencyCheckIT {
             assertThat(d.upToKey()).containsExactly("20000");
             assertThat(d.sourceRows()).isEqualTo(10_000);
             assertThat(d.targetRows()).isEqualTo(10_000);
+            assertThat(d.differingRows()).isEqualTo(1);
+            assertThat(d.differingKeys()).containsExactly(List.of("12345"));
             assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 3 chunks",
-                    "rows with [id] after [10000] up to [20000]", "table checksums differed");
+                    "rows with [id] after [10000] up to [20000]: source 10000 rows, target 10000 rows; 1 row differs: [12345]",
+                    "table checksums differed");
             assertThat(r.table("shop.orders").orElseThrow().method()).isEqualTo(TableResult.Method.CHUNKS);
             assertThat(r.table("shop.order_lines").orElseThrow().method()).isEqualTo(TableResult.Method.TABLE_CHECKSUM);
         } finally {
@@ -336,7 +339,10 @@ class ConsistencyCheckIT {
                     .excludeSchemas("scratch", "live", "shop", "crm").chunkSize(100).run();
             TableResult t = r.table("types.t").orElseThrow();
             assertThat(t.differences()).as(r.summary()).hasSize(3 * changes.size())
-                    .allSatisfy(d -> assertThat(d.targetRows()).isEqualTo(d.sourceRows()));
+                    .allSatisfy(d -> assertThat(d.targetRows()).isEqualTo(d.sourceRows()))
+                    // each chunk has exactly its changed row, its binary + DATETIME(3) key read alike on both sides
+                    .allSatisfy(d -> assertThat(d.differingKeys()).singleElement()
+                            .satisfies(k -> assertThat(k.get(0)).startsWith("0x")));
         } finally {
             sql(copy, "DELETE FROM types.t WHERE (k, at) IN (SELECT k, at FROM scratch.orig)",
                     "INSERT INTO types.t SELECT * FROM scratch.orig",
@@ -554,6 +560,9 @@ class ConsistencyCheckIT {
         assertThat(r.differences()).extracting(TableResult::table).containsExactly("live.customers");
         assertThat(r.rechecks()).isEqualTo(2);
         List<ChunkDifference> d = r.table("live.customers").orElseThrow().differences();
-        assertThat(d).singleElement().satisfies(x -> assertThat(x.afterKey()).containsExactly("C10000"));
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.afterKey()).containsExactly("C10000");
+            assertThat(x.differingKeys()).containsExactly(List.of("C14000"));
+        });
     }
 }

@@ -199,6 +199,21 @@ public final class Verifier {
                 }
                 position = differing.isEmpty() ? Optional.empty() : sync.sourcePosition();
             }
+            // Which rows differ, for the report, where no round has compared them row by row yet
+            // (a target that does not replicate). A chunk whose rows now all agree (a source written
+            // since) keeps the verdict of its checksums, without rows.
+            List<CompletableFuture<Outcome>> byRows = new ArrayList<>();
+            for (Outcome o : differing) {
+                if (o.differingRows() == null && o.chunk().table().hasPrimaryKey()) {
+                    byRows.add(compareRows(o, sourcePool, targetPool));
+                }
+            }
+            for (CompletableFuture<Outcome> f : byRows) {
+                Outcome o = join(f);
+                if (!o.same()) {
+                    latest.put(o.chunk(), o);
+                }
+            }
             List<TableResult> results = new ArrayList<>();
             for (TableRun run : runs) {
                 results.add(result(run, latest));
@@ -499,13 +514,38 @@ public final class Verifier {
             sourceRows += o.source().rows();
             targetRows += o.target().rows();
             if (!o.same()) {
+                Set<List<String>> rows = o.differingRows();
                 differences.add(new ChunkDifference(t.keyColumns(), text(o.chunk().bounds().after()),
-                        text(o.chunk().bounds().upTo()), o.source().rows(), o.target().rows()));
+                        text(o.chunk().bounds().upTo()), o.source().rows(), o.target().rows(),
+                        rows == null ? -1 : rows.size(), rows == null ? List.of() : sample(rows)));
             }
         }
         return new TableResult(t.fullName(), t.keyColumns(), sourceRows, targetRows, outcomes.size(),
                 differences, Optional.empty(), TableResult.Method.CHUNKS, run.reason);
     }
+
+    /** The first {@link ChunkDifference#MAX_KEYS} keys, in key order where the values are numbers. */
+    private static List<List<String>> sample(Set<List<String>> keys) {
+        return keys.stream().sorted(KEY_TEXT_ORDER).limit(ChunkDifference.MAX_KEYS).toList();
+    }
+
+    /** Keys as text, ordered column by column: as numbers where both values are integers. */
+    private static final Comparator<List<String>> KEY_TEXT_ORDER = (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            String x = a.get(i);
+            String y = b.get(i);
+            int c;
+            if (x.matches("-?\\d{1,18}") && y.matches("-?\\d{1,18}")) {
+                c = Long.compare(Long.parseLong(x), Long.parseLong(y));
+            } else {
+                c = x.compareTo(y);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
 
     static List<String> text(List<Object> key) {
         List<String> out = new ArrayList<>();

@@ -84,8 +84,8 @@ class TableChecksumFastPathTest {
         TableResult orders = r.table("shop.orders").orElseThrow();
         assertThat(orders.method()).isEqualTo(Method.CHUNKS);
         assertThat(orders.reason()).isEqualTo("table checksums differed");
-        assertThat(orders.differences()).containsExactly(
-                new ChunkDifference(List.of("id"), List.of("200"), List.of("300"), 100, 100));
+        assertThat(orders.differences()).containsExactly(new ChunkDifference(List.of("id"), List.of("200"),
+                List.of("300"), 100, 100, 1, List.of(List.of("250"))));
         assertThat(orders.chunks()).isEqualTo(10);
         assertThat(r.table("shop.lines").orElseThrow().method()).isEqualTo(Method.TABLE_CHECKSUM);
         assertThat(r.summary()).contains("1 in chunks",

@@ -72,13 +72,13 @@ class VerifierTest {
         VerificationReport r = verify(ReplicaSync.none());
         assertThat(r.identical()).isFalse();
         TableResult orders = r.table("shop.orders").orElseThrow();
-        assertThat(orders.differences()).containsExactly(
-                new ChunkDifference(List.of("id"), List.of("200"), List.of("300"), 100, 100));
+        assertThat(orders.differences()).containsExactly(new ChunkDifference(List.of("id"), List.of("200"),
+                List.of("300"), 100, 100, 1, List.of(List.of("250"))));
         assertThat(orders.differences().get(0).whereClause()).isEqualTo("`id` > '200' AND `id` <= '300'");
         assertThat(r.table("shop.lines").orElseThrow().identical()).isTrue();
         assertThat(r.differences()).extracting(TableResult::table).containsExactly("shop.orders");
         assertThat(r.summary()).contains("shop.orders: DIFFERENT in 1 of 10 chunks",
-                "rows with [id] after [200] up to [300]: source 100 rows, target 100 rows");
+                "rows with [id] after [200] up to [300]: source 100 rows, target 100 rows; 1 row differs: [250]");
     }
 
     @Test
@@ -195,7 +195,9 @@ class VerifierTest {
                 org.assertj.core.groups.Tuple.tuple(List.of(), List.of("20"), 101L),
                 org.assertj.core.groups.Tuple.tuple(List.of("20"), List.of("40"), 99L));
         assertThat(t.differences().get(1).whereClause()).isEqualTo("`order_id` > '20' AND `order_id` <= '40'");
-        assertThat(t.differences().get(1)).hasToString("rows with [order_id] after [20] up to [40]: source 100 rows, target 99 rows");
+        assertThat(t.differences().get(0).differingKeys()).containsExactly(List.of("20", "6"));
+        assertThat(t.differences().get(1)).hasToString(
+                "rows with [order_id] after [20] up to [40]: source 100 rows, target 99 rows; 1 row differs: [40, 5]");
     }
 
     @Test
