@@ -16,7 +16,9 @@ import dev.opskit.testkit.internal.rds.ParameterCatalog.Definition;
 import dev.opskit.testkit.internal.rds.Resources.Cluster;
 import dev.opskit.testkit.internal.rds.Resources.Event;
 import dev.opskit.testkit.internal.rds.Resources.Instance;
+import dev.opskit.testkit.internal.rds.Resources.MaintenanceWindow;
 import dev.opskit.testkit.internal.rds.Resources.ParamGroup;
+import dev.opskit.testkit.internal.rds.Resources.PendingUpgrade;
 import dev.opskit.testkit.internal.rds.Resources.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +131,14 @@ public final class RdsService implements QueryService, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Polled rather than scheduled for a computed instant: the clock may be virtual and jump ahead.
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                startDueUpgrades();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not start the upgrades due in a maintenance window: {}", e.toString());
+            }
+        }, POLL.toNanos(), POLL.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -268,15 +278,25 @@ public final class RdsService implements QueryService, AutoCloseable {
             throw RdsErrors.badRequest(RdsErrors.CLUSTER_ALREADY_EXISTS, "DB Cluster already exists");
         }
         long backtrack = backtrackWindow(q, engine);
+        MaintenanceWindow window = maintenanceWindow(q);
         Map<String, String> tags = Inputs.tags(q);
         Cluster c = new Cluster(id, "cluster-" + randomId(), now(), engine, version.version(), user,
                 Secret.of(password), serverIds.incrementAndGet(), databaseName, Inputs.flag(q, "DeletionProtection"),
                 groupName);
         c.backtrackWindow = backtrack;
+        if (window != null) {
+            c.maintenanceWindow = window;
+        }
         c.tags.putAll(tags);
         r.clusters.put(id, c);
         startCluster(r, c, timings.clusterCreate());
         return Xml.element("CreateDBClusterResult").add(RdsXml.cluster(r, c, now()));
+    }
+
+    /** The {@code PreferredMaintenanceWindow} parameter, validated, or null when absent. */
+    private static MaintenanceWindow maintenanceWindow(QueryRequest q) {
+        String raw = q.string("PreferredMaintenanceWindow");
+        return raw == null ? null : MaintenanceWindow.parse(raw);
     }
 
     private static long backtrackWindow(QueryRequest q, String engine) {
@@ -474,6 +494,21 @@ public final class RdsService implements QueryService, AutoCloseable {
         String id = Inputs.lookup(q.require("DBClusterIdentifier"));
         Resources r = scope(q);
         Cluster c = cluster(r, id);
+        MaintenanceWindow window = maintenanceWindow(q);
+        modifyCluster(q, r, c, id);
+        // RDS changes the window at once, whatever ApplyImmediately says; a pending upgrade then waits
+        // for the new window's next start from now on.
+        if (window != null && !window.equals(c.maintenanceWindow)) {
+            c.maintenanceWindow = window;
+            if (c.pendingUpgrade != null) {
+                c.pendingUpgrade = c.pendingUpgrade.since(now());
+            }
+        }
+        return Xml.element("ModifyDBClusterResult").add(RdsXml.cluster(r, c, now()));
+    }
+
+    /** Validates and applies every change of a ModifyDBCluster request but the maintenance window. */
+    private void modifyCluster(QueryRequest q, Resources r, Cluster c, String id) {
         for (String unsupported : List.of("NewDBClusterIdentifier", "MasterUserPassword", "Port")) {
             if (q.string(unsupported) != null) {
                 throw RdsErrors.invalidCombination("LocalAws does not emulate changing " + unsupported
@@ -514,12 +549,12 @@ public final class RdsService implements QueryService, AutoCloseable {
                 }
             }
             if (!applyNow) {
-                // Real RDS applies it in the next maintenance window; LocalAws has none, so it stays pending.
-                c.pendingEngineVersion = target.version();
-                return Xml.element("ModifyDBClusterResult").add(RdsXml.cluster(r, c, now()));
+                // As RDS does: the upgrade starts at the next start of the cluster's maintenance window.
+                c.pendingUpgrade = new PendingUpgrade(target, major, clusterGroup, memberGroup, now());
+                return;
             }
             upgrade(r, c, target, major, clusterGroup, memberGroup);
-            return Xml.element("ModifyDBClusterResult").add(RdsXml.cluster(r, c, now()));
+            return;
         }
         if (instanceGroup != null) {
             throw RdsErrors.invalidCombination("The DBInstanceParameterGroupName parameter is only valid for a"
@@ -533,7 +568,6 @@ public final class RdsService implements QueryService, AutoCloseable {
                 applyGroupChange(r, c, true);
             }
         }
-        return Xml.element("ModifyDBClusterResult").add(RdsXml.cluster(r, c, now()));
     }
 
     private static boolean sameFamily(EngineVersion a, EngineVersion b) {
@@ -552,7 +586,7 @@ public final class RdsService implements QueryService, AutoCloseable {
         EngineVersion from = EngineCatalog.find(c.engine, c.engineVersion).orElseThrow();
         String arn = r.arn("cluster", c.id);
         c.status = "upgrading";
-        c.pendingEngineVersion = null;
+        c.pendingUpgrade = null;
         List<Instance> members = r.membersOf(c);
         members.forEach(i -> i.status = "upgrading");
         event(r, "db-cluster", c.id, arn, "Database cluster engine version upgrade started.", "maintenance");
@@ -639,6 +673,28 @@ public final class RdsService implements QueryService, AutoCloseable {
                     : "Database cluster engine version has been upgraded.", "maintenance");
             return c.status;
         });
+    }
+
+    /**
+     * Starts each pending upgrade whose cluster's maintenance window has begun on the service's
+     * clock, on the same path as {@code ApplyImmediately=true}. A cluster or member that is busy
+     * then (rebooting, modifying) is looked at again on the next check.
+     */
+    private synchronized void startDueUpgrades() {
+        Instant now = now();
+        for (Resources r : scopes.values()) {
+            for (Cluster c : r.clusters.values()) {
+                PendingUpgrade p = c.pendingUpgrade;
+                if (p == null || now.isBefore(c.maintenanceWindow.nextStart(p.since()))
+                        || !c.status.equals("available")
+                        || r.membersOf(c).stream().anyMatch(i -> !i.status.equals("available"))) {
+                    continue;
+                }
+                LOG.info("Maintenance window {} of DB cluster {} began: upgrading to {}", c.maintenanceWindow.text(),
+                        c.id, p.target().version());
+                upgrade(r, c, p.target(), p.major(), p.clusterGroup(), p.memberGroup());
+            }
+        }
     }
 
     private static String slug(String version) {

@@ -45,7 +45,7 @@ final class RdsXml {
                 .add("Port", c.server == null ? null : c.server.port())
                 .add("MasterUsername", c.masterUsername)
                 .add("PreferredBackupWindow", "07:00-07:30")
-                .add("PreferredMaintenanceWindow", "sun:05:00-sun:05:30")
+                .add("PreferredMaintenanceWindow", c.maintenanceWindow.text())
                 .add(Xml.element("ReadReplicaIdentifiers"))
                 .add(Xml.element("DBClusterMembers").addAll("DBClusterMember", members, i -> Xml.element("m")
                         .add("DBInstanceIdentifier", i.id)
@@ -68,8 +68,8 @@ final class RdsXml {
                 .add("CopyTagsToSnapshot", false)
                 .add("CrossAccountClone", false)
                 .add(tagList(c.tags));
-        if (c.pendingEngineVersion != null) {
-            x.add(Xml.element("PendingModifiedValues").add("EngineVersion", c.pendingEngineVersion));
+        if (c.pendingUpgrade != null) {
+            x.add(Xml.element("PendingModifiedValues").add("EngineVersion", c.pendingUpgrade.target().version()));
         }
         return x.add("AutoMinorVersionUpgrade", true).add("NetworkType", "IPV4");
     }
@@ -98,7 +98,9 @@ final class RdsXml {
                 .add(Xml.element("DBParameterGroups").add(Xml.element("DBParameterGroup")
                         .add("DBParameterGroupName", i.parameterGroup).add("ParameterApplyStatus", "in-sync")))
                 .add("AvailabilityZone", i.availabilityZone)
-                .add("PreferredMaintenanceWindow", "sun:05:00-sun:05:30")
+                // Aurora instances follow their cluster's window.
+                .add("PreferredMaintenanceWindow", (c == null ? Resources.MaintenanceWindow.DEFAULT
+                        : c.maintenanceWindow).text())
                 .add(Xml.element("PendingModifiedValues"))
                 .add("MultiAZ", false)
                 .add("EngineVersion", i.engineVersion)

@@ -72,7 +72,9 @@ final class Resources {
         String status;
         String parameterGroup;
         String cloneGroupId;
-        String pendingEngineVersion;
+        /** The engine version upgrade waiting for the maintenance window, or null. */
+        PendingUpgrade pendingUpgrade;
+        MaintenanceWindow maintenanceWindow = MaintenanceWindow.DEFAULT;
         /** Backtrack window in seconds; 0 means backtracking is off. */
         long backtrackWindow;
         DbServer server;
@@ -129,6 +131,102 @@ final class Resources {
             this.engine = engine;
             this.engineVersion = engineVersion;
             this.parameterGroup = parameterGroup;
+        }
+    }
+
+    /**
+     * An engine version upgrade requested with {@code ApplyImmediately=false}, with what was chosen
+     * at request time, so that the maintenance window runs exactly what an immediate request would.
+     *
+     * @param target the version to upgrade to
+     * @param major whether it is a major version upgrade
+     * @param clusterGroup the cluster parameter group after the upgrade
+     * @param memberGroup the instance parameter group after the upgrade, or null to keep (or default)
+     * @param since the request, or the latest change of the window since: the upgrade starts at the
+     *     first window start after this
+     */
+    record PendingUpgrade(EngineCatalog.EngineVersion target, boolean major, String clusterGroup, String memberGroup,
+            Instant since) {
+        PendingUpgrade since(Instant later) {
+            return new PendingUpgrade(target, major, clusterGroup, memberGroup, later);
+        }
+    }
+
+    /**
+     * A weekly maintenance window in UTC, {@code ddd:hh24:mi-ddd:hh24:mi}, validated as RDS does.
+     *
+     * @param text the window as RDS shows it (lower case)
+     * @param startMinute the start, in minutes from Monday 00:00 UTC
+     * @param minutes its length
+     */
+    record MaintenanceWindow(String text, int startMinute, int minutes) {
+        private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+        private static final int WEEK = 7 * 24 * 60;
+        private static final java.util.regex.Pattern FORMAT = java.util.regex.Pattern.compile(
+                "([a-z]{3}):([0-9]{2}):([0-9]{2})-([a-z]{3}):([0-9]{2}):([0-9]{2})");
+        /** LocalAws's fixed daily backup window, {@code 07:00-07:30}, in minutes of the day. */
+        private static final int BACKUP_START = 7 * 60;
+        private static final int BACKUP_MINUTES = 30;
+        /** The window of a cluster created without one (last: parsing needs the constants above). */
+        static final MaintenanceWindow DEFAULT = parse("sun:05:00-sun:05:30");
+
+        /**
+         * @param raw the value of a {@code PreferredMaintenanceWindow} parameter
+         * @return the window
+         * @throws dev.opskit.testkit.internal.protocol.AwsError InvalidParameterValue with RDS's message
+         */
+        static MaintenanceWindow parse(String raw) {
+            String text = raw.trim().toLowerCase(java.util.Locale.ROOT);
+            java.util.regex.Matcher m = FORMAT.matcher(text);
+            if (text.length() != 19 || !m.matches()) {
+                throw RdsErrors.invalidValue("Invalid maintenance window format: " + raw + ". Should be specified as"
+                        + " a range ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). Example: Sun:23:45-Mon:00:15");
+            }
+            int start = minuteOfWeek(raw, m.group(1), m.group(2), m.group(3));
+            int end = minuteOfWeek(raw, m.group(4), m.group(5), m.group(6));
+            int minutes = Math.floorMod(end - start, WEEK);
+            if (minutes < 30) {
+                throw RdsErrors.invalidValue("The maintenance window must be at least 30 minutes.");
+            }
+            if (minutes > 24 * 60) {
+                throw RdsErrors.invalidValue("Maintenance window must be less than 24 hours.");
+            }
+            MaintenanceWindow w = new MaintenanceWindow(text, start, minutes);
+            for (int day = 0; day < 7; day++) {
+                // The backup window runs daily: it must clear the maintenance window on every day of the week.
+                if (w.overlaps(day * 24 * 60 + BACKUP_START, BACKUP_MINUTES)) {
+                    throw RdsErrors.invalidValue("The backup window and maintenance window must not overlap.");
+                }
+            }
+            return w;
+        }
+
+        private static int minuteOfWeek(String raw, String day, String hour, String minute) {
+            int d = DAYS.indexOf(day);
+            int h = Integer.parseInt(hour);
+            int mi = Integer.parseInt(minute);
+            if (d < 0 || h > 23 || mi > 59) {
+                throw RdsErrors.invalidValue("Invalid day:hour:minute value: " + raw);
+            }
+            return d * 24 * 60 + h * 60 + mi;
+        }
+
+        private boolean overlaps(int otherStart, int otherMinutes) {
+            int offset = Math.floorMod(otherStart - startMinute, WEEK);
+            int back = Math.floorMod(startMinute - otherStart, WEEK);
+            return offset < minutes || back < otherMinutes;
+        }
+
+        /**
+         * @param after a point in time
+         * @return the first start of this window strictly after it
+         */
+        Instant nextStart(Instant after) {
+            java.time.ZonedDateTime utc = after.atZone(java.time.ZoneOffset.UTC);
+            Instant monday = utc.toLocalDate().with(java.time.temporal.TemporalAdjusters.previousOrSame(
+                    java.time.DayOfWeek.MONDAY)).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            Instant start = monday.plus(java.time.Duration.ofMinutes(startMinute));
+            return start.isAfter(after) ? start : start.plus(java.time.Duration.ofDays(7));
         }
     }
 
