@@ -1,0 +1,160 @@
+package dev.opskit.rds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.Backoff;
+import dev.opskit.core.Secret;
+import dev.opskit.core.StepResult;
+import dev.opskit.core.VirtualTime;
+import dev.opskit.core.Waiter;
+import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.Timings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.Event;
+import software.amazon.awssdk.services.rds.model.SourceType;
+
+/**
+ * An upgrade scheduled for the next maintenance window runs when LocalAws's clock reaches the
+ * window, and a later run of the runbook picks it up instead of starting another.
+ */
+class AuroraUpgradeWindowIT {
+    private static final Secret PASSWORD = Secret.of("Wind0w-Upgr4de");
+    private static final String FROM = "5.7.mysql_aurora.2.11.2";
+    private static final String TARGET = "8.0.mysql_aurora.3.08.0";
+    private static final String STARTED = "Database cluster engine version upgrade started.";
+    private static final String UPGRADED = "Database cluster major version has been upgraded";
+    private static final DateTimeFormatter WINDOW_END = DateTimeFormatter.ofPattern("EEE:HH:mm", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private VirtualTime time;
+    private LocalAws aws;
+    private AwsContext ctx;
+    private RdsClient rds;
+    /** Two hours after the clock's start: the window of the clusters under test. */
+    private Instant windowStart;
+
+    @BeforeEach
+    void start() {
+        // Near the real time: the runbook reads events relative to its own (system) clock.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        int hour = now.plus(Duration.ofHours(2)).atZone(ZoneOffset.UTC).getHour();
+        if (hour == 6 || hour == 7) {
+            // LocalAws's backup window is 07:00-07:30 UTC: a maintenance window may not overlap it.
+            now = now.plus(Duration.ofHours(2));
+        }
+        time = VirtualTime.startingAt(now);
+        windowStart = now.plus(Duration.ofHours(2));
+        // Slow enough for a poller to see the cluster upgrading.
+        aws = LocalAws.builder().clock(time.clock()).timings(Timings.defaults().scaled(4)).start();
+        ctx = aws.context();
+        rds = ctx.client(RdsClient.class, RdsClient::builder);
+    }
+
+    @AfterEach
+    void stop() {
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+    }
+
+    @Test
+    void aScheduledUpgradeRunsInTheWindowAndALaterRunReportsItWithoutStartingAnother() {
+        cluster("nightly");
+
+        UpgradeResult scheduled = AuroraUpgrades.inPlace("nightly", ctx).to("8.0").masterPassword(PASSWORD)
+                .nextMaintenanceWindow().run();
+
+        assertThat(scheduled.scheduled()).isTrue();
+        assertThat(scheduled.toVersion()).isEqualTo(TARGET);
+        assertThat(scheduled.connection()).isEmpty();
+        DBCluster pending = describe("nightly");
+        assertThat(pending.status()).isEqualTo("available");
+        assertThat(pending.engineVersion()).isEqualTo(FROM);
+        assertThat(pending.pendingModifiedValues().engineVersion()).isEqualTo(TARGET);
+        assertThat(events("nightly")).doesNotContain(STARTED);
+
+        time.advance(Duration.ofHours(2).plusMinutes(1));
+        await("nightly", "available on " + TARGET, c -> c.status().equals("available")
+                && c.engineVersion().equals(TARGET));
+
+        UpgradeResult result = AuroraUpgrades.inPlace("nightly", ctx).to("8.0").masterPassword(PASSWORD).run();
+
+        assertThat(result.scheduled()).isFalse();
+        assertThat(result.toVersion()).isEqualTo(TARGET);
+        assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.SKIPPED);
+        assertThat(result.outcome().step("start upgrade").text()).contains("runs " + TARGET + " already");
+        assertThat(result.rdsEvents()).extracting(UpgradeRdsEvent::message).startsWith(STARTED).endsWith(UPGRADED);
+        assertThat(result.rdsEvents().get(0).time()).isAfterOrEqualTo(windowStart);
+        assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
+        assertThat(events("nightly")).filteredOn(STARTED::equals).hasSize(1);
+    }
+
+    @Test
+    void aRunDuringTheWindowFollowsTheUpgradeInProgress() {
+        cluster("inflight");
+        AuroraUpgrades.inPlace("inflight", ctx).to(TARGET).nextMaintenanceWindow().run();
+        time.advance(Duration.ofHours(2).minusMinutes(1));
+        assertThat(describe("inflight").status()).isEqualTo("available");
+
+        time.advance(Duration.ofMinutes(2));
+        await("inflight", "upgrading", c -> c.status().equals("upgrading"));
+        UpgradeResult result = AuroraUpgrades.inPlace("inflight", ctx).to(TARGET).masterPassword(PASSWORD).run();
+
+        assertThat(result.scheduled()).isFalse();
+        assertThat(result.toVersion()).isEqualTo(TARGET);
+        assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.SKIPPED);
+        assertThat(result.outcome().step("start upgrade").text()).contains("following it");
+        assertThat(result.rdsEvents()).extracting(UpgradeRdsEvent::message).startsWith(STARTED).endsWith(UPGRADED);
+        assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
+        assertThat(describe("inflight").engineVersion()).isEqualTo(TARGET);
+        assertThat(events("inflight")).filteredOn(STARTED::equals).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void cluster(String id) {
+        String window = WINDOW_END.format(windowStart) + "-" + WINDOW_END.format(windowStart.plus(Duration.ofMinutes(30)));
+        rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-mysql").engineVersion(FROM)
+                .masterUsername("admin").masterUserPassword(PASSWORD.reveal())
+                .preferredMaintenanceWindow(window.toLowerCase(Locale.ROOT)));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-mysql")
+                .dbInstanceClass("db.r6g.large"));
+        Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
+                .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
+                .state(i -> i.dbInstanceStatus())
+                .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
+                .backoff(Backoff.fixed(Duration.ofMillis(50))).deadline(Duration.ofMinutes(2)).await();
+        assertThat(describe(id).preferredMaintenanceWindow()).isEqualTo(window.toLowerCase(Locale.ROOT));
+    }
+
+    private DBCluster await(String id, String what, Predicate<DBCluster> done) {
+        return Waiter.forResource("DB cluster " + id).waitingFor(what).poll(() -> describe(id))
+                .state(c -> c.status() + " " + c.engineVersion()).succeedWhen(done)
+                .backoff(Backoff.fixed(Duration.ofMillis(20))).deadline(Duration.ofMinutes(1)).await();
+    }
+
+    private DBCluster describe(String id) {
+        return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
+    }
+
+    private List<String> events(String id) {
+        return rds.describeEvents(r -> r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(id)
+                .startTime(windowStart.minus(Duration.ofHours(3)))).events().stream().map(Event::message).toList();
+    }
+}
