@@ -57,6 +57,7 @@ class ProtocolJsonIT {
                         "Region", request.region(), "Count", request.number("Count"));
                 case "Fail" -> throw AwsError.badRequest("ResourceNotFoundException", "no such thing: "
                         + request.string("Name"));
+                case "Crash" -> throw new NoClassDefFoundError("a class the service needed");
                 default -> throw AwsError.badRequest("UnknownOperationException", "unknown " + request.operation());
             };
         }
@@ -97,6 +98,17 @@ class ProtocolJsonIT {
     }
 
     @Test
+    void aServiceThatFailsWithAnErrorStillAnswersWith500() throws Exception {
+        HttpResponse<String> r = send("FakeService_20250101.Crash", "{}", key);
+
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(JSON.std.mapFrom(r.body())).containsEntry("__type", "InternalFailure");
+        assertThat(r.body()).contains("LocalAws failed to handle fake Crash", "a class the service needed");
+        // and the server still serves
+        assertThat(send("FakeService_20250101.Echo", "{\"Name\":\"a\",\"Count\":1}", key).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void injectedThrottlingIsThrottlingException() throws Exception {
         faults.add(new FaultEngine.Rule("fake", "Echo", FaultEngine.Kind.THROTTLE, 0, Duration.ZERO, 1, 1.0, 0));
 
@@ -133,7 +145,8 @@ class ProtocolJsonIT {
                 .request(unsigned).payload(ContentStreamProvider.fromByteArray(bytes))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "fake")).request();
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .timeout(Duration.ofSeconds(10)); // a request left without a reply fails the test, not hangs it
         signed.forEachHeader((name, values) -> {
             if (!name.equalsIgnoreCase("host")) {
                 values.forEach(v -> b.header(name, v));

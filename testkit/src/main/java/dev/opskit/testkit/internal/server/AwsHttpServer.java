@@ -171,7 +171,9 @@ public final class AwsHttpServer implements AutoCloseable {
         } catch (AwsError e) {
             LOG.debug("{} {} {} -> {} {}", service, operation, requestId, e.httpStatus(), e.code());
             sendError(exchange, protocol, namespace, e, requestId);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | LinkageError | AssertionError e) {
+            // An Error escaping here would end the exchange without a reply: the client would hang
+            // until its read timeout instead of seeing the failure.
             LOG.warn("{} {} {} failed inside LocalAws", service, operation, requestId, e);
             sendError(exchange, protocol, namespace, new AwsError("InternalFailure", 500, false,
                     "LocalAws failed to handle " + service + " " + operation + ": " + e), requestId);
