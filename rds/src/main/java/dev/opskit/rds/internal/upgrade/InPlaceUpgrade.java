@@ -501,10 +501,17 @@ public final class InPlaceUpgrade implements AutoCloseable {
      * notes; throws on a failure event.
      */
     private void collectEvents(RunContext ctx) {
-        Instant since = modifiedAt != null ? modifiedAt.minusSeconds(5) : clock.instant().minus(Duration.ofDays(1));
         List<Event> events = new ArrayList<>();
-        rds.describeEventsPaginator(r -> r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(o.clusterId())
-                .startTime(since)).forEach(p -> events.addAll(p.events()));
+        // Resumed (this run did not start the upgrade): the last day, counted by RDS on its own
+        // clock, which this machine's may not agree with.
+        rds.describeEventsPaginator(r -> {
+            r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(o.clusterId());
+            if (modifiedAt != null) {
+                r.startTime(modifiedAt.minusSeconds(5));
+            } else {
+                r.duration((int) Duration.ofDays(1).toMinutes());
+            }
+        }).forEach(p -> events.addAll(p.events()));
         events.sort(Comparator.comparing(Event::date, Comparator.nullsFirst(Comparator.naturalOrder())));
         int from = 0;
         for (int i = 0; i < events.size(); i++) {
