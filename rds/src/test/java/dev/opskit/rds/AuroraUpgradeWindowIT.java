@@ -121,6 +121,24 @@ class AuroraUpgradeWindowIT {
         assertThat(events("inflight")).filteredOn(STARTED::equals).hasSize(1);
     }
 
+    @Test
+    void anImmediateUpgradeIsFollowedByRdsTimeNotThisMachines() {
+        cluster("now");
+        // scheduled first, then applied at once: this run's ModifyDBCluster starts it
+        AuroraUpgrades.inPlace("now", ctx).to(TARGET).nextMaintenanceWindow().run();
+        assertThat(events("now")).doesNotContain(STARTED);
+
+        UpgradeResult result = AuroraUpgrades.inPlace("now", ctx).to(TARGET).masterPassword(PASSWORD).run();
+
+        assertThat(result.scheduled()).isFalse();
+        assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.ACTED);
+        assertThat(result.rdsEvents()).extracting(UpgradeRdsEvent::message).startsWith(STARTED).endsWith(UPGRADED);
+        // stamped by LocalAws's clock, years before this machine's
+        assertThat(result.rdsEvents().get(0).time()).isBefore(windowStart);
+        assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
+        assertThat(events("now")).filteredOn(STARTED::equals).hasSize(1);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void cluster(String id) {

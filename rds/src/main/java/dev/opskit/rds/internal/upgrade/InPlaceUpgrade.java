@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.rds.model.UpgradeTarget;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -82,7 +81,8 @@ public final class InPlaceUpgrade implements AutoCloseable {
     private final Set<String> seenKeys = new HashSet<>();
     private final List<String> warnings = new ArrayList<>();
     private ConnectionProbe probe;
-    private Instant modifiedAt;
+    /** Events that existed before this run started the upgrade; null if it did not start it. */
+    private Set<String> earlier;
     private UpgradeConnectionCheck connection;
     private boolean scheduled;
 
@@ -426,7 +426,10 @@ public final class InPlaceUpgrade implements AutoCloseable {
 
     private String startUpgrade(RunContext ctx, Observation obs) {
         startProbe(ctx);
-        modifiedAt = clock.instant();
+        // The events already there belong to earlier upgrades: remembered rather than cut off by a
+        // time on this machine's clock, which RDS's may not agree with.
+        earlier = new HashSet<>();
+        recentEvents().forEach(e -> earlier.add(key(e)));
         String clusterGroup = major ? clusterGroupAfter() : null;
         String instanceGroup = instanceGroupAfter();
         rds.modifyDBCluster(r -> {
@@ -501,17 +504,10 @@ public final class InPlaceUpgrade implements AutoCloseable {
      * notes; throws on a failure event.
      */
     private void collectEvents(RunContext ctx) {
-        List<Event> events = new ArrayList<>();
-        // Resumed (this run did not start the upgrade): the last day, counted by RDS on its own
-        // clock, which this machine's may not agree with.
-        rds.describeEventsPaginator(r -> {
-            r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(o.clusterId());
-            if (modifiedAt != null) {
-                r.startTime(modifiedAt.minusSeconds(5));
-            } else {
-                r.duration((int) Duration.ofDays(1).toMinutes());
-            }
-        }).forEach(p -> events.addAll(p.events()));
+        List<Event> events = recentEvents();
+        if (earlier != null) {
+            events.removeIf(e -> earlier.contains(key(e)));
+        }
         events.sort(Comparator.comparing(Event::date, Comparator.nullsFirst(Comparator.naturalOrder())));
         int from = 0;
         for (int i = 0; i < events.size(); i++) {
@@ -522,8 +518,7 @@ public final class InPlaceUpgrade implements AutoCloseable {
             }
         }
         for (Event e : events.subList(from, events.size())) {
-            String key = e.date() + "|" + e.message();
-            if (!seenKeys.add(key)) {
+            if (!seenKeys.add(key(e))) {
                 continue;
             }
             UpgradeRdsEvent ev = new UpgradeRdsEvent(e.date(), String.valueOf(e.message()));
@@ -539,6 +534,18 @@ public final class InPlaceUpgrade implements AutoCloseable {
                         + "\nThe cluster stays on " + fromVersion + ". Fix what the log lists and run again.", log);
             }
         }
+    }
+
+    /** The cluster's events of the last day, counted by RDS on its own clock ({@code Duration}). */
+    private List<Event> recentEvents() {
+        List<Event> events = new ArrayList<>();
+        rds.describeEventsPaginator(r -> r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(o.clusterId())
+                .duration((int) Duration.ofDays(1).toMinutes())).forEach(p -> events.addAll(p.events()));
+        return events;
+    }
+
+    private static String key(Event e) {
+        return e.date() + "|" + e.message();
     }
 
     private String prechecksLog() {
