@@ -98,9 +98,7 @@ final class ConnectionSet implements ConnectionPool.Connections {
         Connection c = slot.connection();
         if (c.isClosed() || (System.nanoTime() - slot.idleSince() > VALIDATE_AFTER_IDLE_NANOS && !c.isValid(2))) {
             // Closed, or dropped by the server (restarted, wait_timeout, killed) while idle.
-            quietlyClose(c);
-            forget(c);
-            openInBackground();
+            discard(c);
             return get();
         }
         return lend(c);
@@ -157,25 +155,27 @@ final class ConnectionSet implements ConnectionPool.Connections {
     }
 
     private void giveBack(Connection c) {
+        boolean fit;
         try {
-            if (closed || c.isClosed() || !c.getAutoCommit()) {
-                // Closed set, broken, or left mid-transaction: not fit for the next borrower.
-                forget(c);
-                c.close();
-                if (!closed) {
-                    openInBackground();
-                }
-                return;
-            }
+            // Closed set, broken, or left mid-transaction: not fit for the next borrower.
+            fit = !closed && !c.isClosed() && c.getAutoCommit();
         } catch (SQLException e) {
-            forget(c);
-            quietlyClose(c);
-            if (!closed) {
-                openInBackground();
-            }
-            return;
+            fit = false;
         }
-        ready.add(new Slot(c, System.nanoTime(), null));
+        if (fit) {
+            ready.add(new Slot(c, System.nanoTime(), null));
+        } else {
+            discard(c);
+        }
+    }
+
+    /** Closes a connection that must not be lent again and, unless the set is closed, opens another. */
+    private void discard(Connection c) {
+        forget(c);
+        quietlyClose(c);
+        if (!closed) {
+            openInBackground();
+        }
     }
 
     private static void quietlyClose(Connection c) {

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Compares tables chunk by chunk. On the source, each table is walked by a chain of scans: one
@@ -529,13 +530,15 @@ public final class Verifier {
         return keys.stream().sorted(KEY_TEXT_ORDER).limit(ChunkDifference.MAX_KEYS).toList();
     }
 
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
+
     /** Keys as text, ordered column by column: as numbers where both values are integers. */
     private static final Comparator<List<String>> KEY_TEXT_ORDER = (a, b) -> {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             String x = a.get(i);
             String y = b.get(i);
             int c;
-            if (x.matches("-?\\d{1,18}") && y.matches("-?\\d{1,18}")) {
+            if (INTEGER.matcher(x).matches() && INTEGER.matcher(y).matches()) {
                 c = Long.compare(Long.parseLong(x), Long.parseLong(y));
             } else {
                 c = x.compareTo(y);
