@@ -7,6 +7,7 @@ import dev.opskit.core.InvalidInputException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -43,6 +44,18 @@ class ScheduleExpressionTest {
         assertThat(next("cron(0 0 15W 6 ? *)", jan)).isEqualTo("2024-06-14T00:00:00Z");
         // 1W in June 2024: the 1st is a Saturday, the nearest weekday in the month is Monday the 3rd.
         assertThat(next("cron(0 0 1W 6 ? *)", jan)).isEqualTo("2024-06-03T00:00:00Z");
+        // 1W in September 2024: the 1st is a Sunday, so Monday the 2nd (not the 3rd).
+        assertThat(next("cron(0 0 1W 9 ? *)", jan)).isEqualTo("2024-09-02T00:00:00Z");
+        // 15W in September 2024: the 15th is a Sunday, so Monday the 16th (not Friday the 13th).
+        assertThat(next("cron(0 0 15W 9 ? *)", jan)).isEqualTo("2024-09-16T00:00:00Z");
+        // The case that once fooled this test's own reference: 1W in Paris, November 2020 (1st a Sunday).
+        assertThat(ScheduleExpression.parse("cron(* * 1W * ? *)")
+                .nextAfter(Instant.parse("2020-11-02T22:58:30Z"), PARIS).orElseThrow())
+                .isEqualTo("2020-11-02T22:59:00Z");
+        // After Monday the 2nd (ends 23:00Z), the next is Tuesday 1 December, 00:00 in Paris.
+        assertThat(ScheduleExpression.parse("cron(* * 1W * ? *)")
+                .nextAfter(Instant.parse("2020-11-02T22:59:00Z"), PARIS).orElseThrow())
+                .isEqualTo("2020-11-30T23:00:00Z");
         // Last Friday (6L) of March 2024: the 29th.
         assertThat(next("cron(0 12 ? 3 6L *)", jan)).isEqualTo("2024-03-29T12:00:00Z");
         // Second Tuesday (3#2) of April 2024: the 9th.
@@ -213,16 +226,24 @@ class ScheduleExpressionTest {
                 int target = lastDay == DayOfWeek.SATURDAY ? last - 1 : lastDay == DayOfWeek.SUNDAY ? last - 2 : last;
                 yield dom == target;
             }
-            case "15W" -> dow >= 2 && dow <= 6 && Math.abs(dom - 15) <= 1
-                    && (dom == 15 || t.toLocalDate().withDayOfMonth(15).getDayOfWeek().getValue() >= 6);
-            case "1W" -> dow >= 2 && dow <= 6 && dom <= 3
-                    && (dom == 1 || t.toLocalDate().withDayOfMonth(1).getDayOfWeek().getValue() >= 6)
-                    && (dom != 2 || t.toLocalDate().withDayOfMonth(1).getDayOfWeek() == DayOfWeek.SUNDAY);
+            case "15W" -> dom == nearestWeekday(t.toLocalDate().withDayOfMonth(15));
+            case "1W" -> dom == nearestWeekday(t.toLocalDate().withDayOfMonth(1));
             case "MON-FRI" -> dow >= 2 && dow <= 6;
             case "SUN" -> dow == 1;
             case "6L" -> dow == 6 && dom + 7 > last;
             case "2#1" -> dow == 2 && dom <= 7;
             default -> f[2].equals("?") ? simple(f[4], dow, 1, 7) : simple(f[2], dom, 1, 31);
+        };
+    }
+
+    /** The day of the month of the weekday nearest {@code day}, never leaving its month. */
+    private static int nearestWeekday(LocalDate day) {
+        int d = day.getDayOfMonth();
+        int last = day.lengthOfMonth();
+        return switch (day.getDayOfWeek()) {
+            case SATURDAY -> d == 1 ? 3 : d - 1;
+            case SUNDAY -> d == last ? d - 2 : d + 1;
+            default -> d;
         };
     }
 
