@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,7 +28,10 @@ class LocalAwsIT {
         int port = aws.endpoint().getPort();
         Path dataDir = aws.dataDir();
         assertThat(dataDir).isEqualTo(LocalAws.DEFAULT_DATA_DIR);
-        Set<Path> runsWhileOpen = runDirs(dataDir);
+        // Only this JVM's runs: other processes may share the default data dir at the same time.
+        String ours = "run-" + ProcessHandle.current().pid() + "-";
+        Set<Path> runsWhileOpen = runDirs(dataDir, ours);
+        assertThat(runsWhileOpen).isNotEmpty();
         try (AwsContext ctx = aws.context()) {
             assertThat(ctx.client(StsClient.class, StsClient::builder).getCallerIdentity().account())
                     .isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
@@ -35,15 +39,26 @@ class LocalAwsIT {
             assertThat(ctx.account()).hasValue(LocalAws.DEFAULT_ACCOUNT_ID);
         }
 
-        aws.close();
-        aws.close();
+        try (LocalAws other = LocalAws.start()) {
+            Set<Path> othersRun = new HashSet<>(runDirs(dataDir, ours));
+            othersRun.removeAll(runsWhileOpen);
+            assertThat(othersRun).hasSize(1);
 
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            assertThat(s.getLocalPort()).isEqualTo(port);
+            aws.close();
+            aws.close();
+
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(s.getLocalPort()).isEqualTo(port);
+            }
+            // This LocalAws's run directory is gone; the other instance's run is untouched.
+            Set<Path> runsAfter = runDirs(dataDir, ours);
+            assertThat(runsAfter).containsAll(othersRun);
+            Set<Path> gone = new HashSet<>(runsWhileOpen);
+            gone.removeAll(runsAfter);
+            assertThat(gone).hasSize(1);
+            assertThat(runsAfter).hasSize(runsWhileOpen.size());
+            assertThat(other.toString()).doesNotContain("closed");
         }
-        // This LocalAws's run directory is gone; runs of other LocalAws instances are untouched.
-        Set<Path> runsAfter = runDirs(dataDir);
-        assertThat(runsWhileOpen).containsAll(runsAfter).hasSizeGreaterThan(runsAfter.size());
         assertThat(aws.toString()).contains("closed");
     }
 
@@ -67,8 +82,12 @@ class LocalAwsIT {
     }
 
     private static Set<Path> runDirs(Path dir) throws IOException {
+        return runDirs(dir, "run-");
+    }
+
+    private static Set<Path> runDirs(Path dir, String prefix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("run-")).collect(Collectors.toSet());
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toSet());
         }
     }
 
