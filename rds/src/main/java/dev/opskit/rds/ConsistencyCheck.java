@@ -53,11 +53,21 @@ import java.util.concurrent.CompletionException;
  * differing range is reported as the key it starts after and the key it ends at.
  *
  * <p>The source may be live: when the target replicates from it, a range that differs is checked
- * again once the replica has executed everything the source had written at the first read, and
- * reported only if it still differs. A range that is written to many times a second for the whole
- * check can still be reported, as the two servers are never read at exactly the same binlog
- * position; run again, or verify after stopping writes. The users need {@code SELECT} on the
- * checked schemas, and {@code REPLICATION CLIENT} to read binlog and replica positions.
+ * again, row by row where the table has a primary key, once the replica has executed everything
+ * the source had written at the first read; a row counts only if it differed in every such
+ * re-check ({@link #maxRechecks(int) 3} by default). A row written many times a second differs
+ * every time, as the two servers are never read at the same binlog position, so each row that
+ * is left is compared once more with the source's copy locked: read with a shared lock ({@code
+ * LOCK IN SHARE MODE}, one row per transaction, waiting at most a second for writers that hold
+ * it), the source's binlog position read after the lock was granted, the replica waited for up
+ * to that position (at most 2 seconds), its copy read and compared, the lock released. Writers
+ * of that one row wait meanwhile, for about the replica's lag; nothing else is locked, and a
+ * single lock never takes part in a deadlock. Only a row that still differs is reported. Up to
+ * 200 rows are confirmed so; more than that is reported as it differed. Turn it off with
+ * {@link #confirmUnderLock(boolean)}, then a row written all the time can be reported; run
+ * again, or verify after stopping writes. The users need {@code SELECT} on the checked schemas
+ * (which is all the locked read needs too, on MySQL 5.7, 8.0.22 and later, and MariaDB), and
+ * {@code REPLICATION CLIENT} to read binlog and replica positions.
  *
  * <p>In a chunk, each row hashes to {@code CRC32} over its columns joined with {@code '#'}, plus
  * one integer of null flags so that NULL and the empty string differ; a chunk's checksum is the
@@ -82,6 +92,7 @@ public final class ConsistencyCheck {
     private int maxRechecks = 3;
     private Duration catchUpTimeout = Duration.ofMinutes(2);
     private boolean tableChecksums = true;
+    private boolean confirmUnderLock = true;
 
     private ConsistencyCheck(DatabaseEndpoint source, DatabaseEndpoint target) {
         this.source = source;
@@ -197,6 +208,20 @@ public final class ConsistencyCheck {
     }
 
     /**
+     * Sets whether rows of a replicating target that differed in every re-check are compared once
+     * more with the source's copy locked (see the class description): the only way to tell a row
+     * written all the time from a real difference, at the cost of holding off that row's writers
+     * for about the replica's lag. Turn it off where no lock may be taken on the source.
+     *
+     * @param on default true
+     * @return this check
+     */
+    public ConsistencyCheck confirmUnderLock(boolean on) {
+        this.confirmUnderLock = on;
+        return this;
+    }
+
+    /**
      * Runs the check: table checksums first where they apply, chunks for the rest and for every
      * table whose table checksums differed.
      *
@@ -227,7 +252,7 @@ public final class ConsistencyCheck {
                     ? JdbcReplicaSync.between(s, sourceDialect, t, targetDialect, catchUpTimeout)
                     : ReplicaSync.none();
             Verifier verifier = new Verifier(new JdbcChunkSource(s, sourceDialect), new JdbcChunkSource(t, targetDialect),
-                    sync, chunkSize, parallelism, maxRechecks, tableChecksums);
+                    sync, chunkSize, parallelism, maxRechecks, tableChecksums, confirmUnderLock);
             return verifier.verify(onSource, onTarget.tables());
         }
     }

@@ -18,15 +18,23 @@ import java.util.Optional;
  *
  * @param tables one result per table, ordered by name
  * @param rechecks how many times differing chunks were checked again after the target caught up
+ * @param lockedRows how many rows that differed in every re-check were then read again under a
+ *     shared lock on the source, to be compared once the replica caught up with them (see
+ *     {@link ConsistencyCheck#confirmUnderLock(boolean)})
  * @param elapsed how long the check took
  */
-public record VerificationReport(List<TableResult> tables, int rechecks, Duration elapsed) {
+public record VerificationReport(List<TableResult> tables, int rechecks, int lockedRows, Duration elapsed) {
     /** @throws InvalidInputException if a component is null */
     public VerificationReport {
         if (tables == null || elapsed == null) {
             throw new InvalidInputException("verification report", null, "tables and elapsed are required");
         }
         tables = List.copyOf(tables);
+    }
+
+    /** A report of a check that read no row under a lock. */
+    public VerificationReport(List<TableResult> tables, int rechecks, Duration elapsed) {
+        this(tables, rechecks, 0, elapsed);
     }
 
     /** @return true if every table is identical */
@@ -73,6 +81,10 @@ public record VerificationReport(List<TableResult> tables, int rechecks, Duratio
                 .append(elapsed.toMillis()).append(" ms");
         if (rechecks > 0) {
             b.append(", ").append(rechecks).append(" re-checks after catching up");
+        }
+        if (lockedRows > 0) {
+            b.append(", ").append(lockedRows).append(lockedRows == 1 ? " row" : " rows")
+                    .append(" read under a lock on the source");
         }
         for (TableResult t : tables) {
             b.append('\n').append("  ").append(t);

@@ -481,7 +481,10 @@ class ConsistencyCheckIT {
                 "CREATE TABLE live.orders (id INT PRIMARY KEY, note VARCHAR(100) NULL, amount DECIMAL(10,2) NOT NULL)",
                 "INSERT INTO live.orders SELECT seq, CONCAT('note ', seq), seq / 100 FROM live.seq_1_to_30000",
                 "CREATE TABLE live.customers (code VARCHAR(20) PRIMARY KEY, name VARCHAR(50) NULL)",
-                "INSERT INTO live.customers SELECT CONCAT('C', LPAD(seq, 5, '0')), CONCAT('Name ', seq) FROM live.seq_1_to_15000");
+                "INSERT INTO live.customers SELECT CONCAT('C', LPAD(seq, 5, '0')), CONCAT('Name ', seq) FROM live.seq_1_to_15000",
+                // one row rewritten all the time: it differs in every round of re-checks
+                "CREATE TABLE live.counters (id INT PRIMARY KEY, n BIGINT NOT NULL)",
+                "INSERT INTO live.counters VALUES (1, 0), (2, 0)");
         DbServer replica = servers.cloneOf(source, "replica",
                 new DbSettings("aurora-mysql", "5.7.mysql_aurora.2.11.2", "ROW", 3));
         BinlogCoordinates at = replica.clonedAt().orElseThrow();
@@ -518,7 +521,20 @@ class ConsistencyCheckIT {
                 throw new IllegalStateException(e);
             }
         }, "writer");
+        AtomicLong hotWrites = new AtomicLong();
+        Thread hot = new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(source.jdbcUrl(), USER, PASSWORD.reveal());
+                 Statement st = c.createStatement()) {
+                while (writing.get()) {
+                    st.execute("UPDATE live.counters SET n = n + 1 WHERE id = 1");
+                    hotWrites.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "hot-row-writer");
         writer.start();
+        hot.start();
         try {
             Thread.sleep(200); // let the writer get ahead of the replica
             long before = writes.get();
@@ -547,12 +563,15 @@ class ConsistencyCheckIT {
             long defaultMs = (System.nanoTime() - t0) / 1_000_000;
             assertThat(chunksOnly.identical()).as(chunksOnly.summary()).isTrue();
             assertThat(again.identical()).as(again.summary()).isTrue();
-            System.out.printf("live source: default %d ms (%s), chunks only %d ms%n", defaultMs,
-                    again.summary().lines().findFirst().orElseThrow(), chunksMs);
+            System.out.printf("live source: default %d ms (%s), chunks only %d ms; rows read under a lock: %d, %d, %d%n",
+                    defaultMs, again.summary().lines().findFirst().orElseThrow(), chunksMs, r.lockedRows(),
+                    chunksOnly.lockedRows(), again.lockedRows());
         } finally {
             writing.set(false);
             writer.join(10_000);
+            hot.join(10_000);
         }
+        System.out.printf("live source: %d writes, %d updates of the hot row%n", writes.get(), hotWrites.get());
         // And a real difference on the live replica is still found.
         sql(replica, "SET SESSION sql_log_bin = 0", "UPDATE live.customers SET name = 'only here' WHERE code = 'C14000'");
         VerificationReport r = ConsistencyCheck.between(endpoint(source), endpoint(replica))

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,13 +211,29 @@ public final class ConnectionPool implements AutoCloseable {
      * @return the position, empty if binary logging is off
      */
     public Optional<BinlogPosition> binlogPosition(EngineDialect dialect) {
-        List<Map<String, Object>> rows = rows("read the binlog position", dialect.sourceStatusStatement());
-        if (rows.isEmpty()) {
-            return Optional.empty();
+        try (Connection c = connection("read the binlog position")) {
+            return binlogPosition(c, dialect);
+        } catch (SQLException e) {
+            throw failure("read the binlog position", e);
         }
-        Map<String, Object> r = rows.get(0);
-        return Optional.of(BinlogPosition.of(String.valueOf(r.get("File")),
-                ((Number) r.get("Position")).longValue()));
+    }
+
+    /**
+     * Reads the server's current binlog position on a given connection, such as one inside a
+     * transaction.
+     *
+     * @param c the connection
+     * @param dialect the server's dialect
+     * @return the position, empty if binary logging is off
+     * @throws SQLException if the statement fails
+     */
+    public static Optional<BinlogPosition> binlogPosition(Connection c, EngineDialect dialect) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.sourceStatusStatement())) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(BinlogPosition.of(rs.getString("File"), rs.getLong("Position")));
+        }
     }
 
     /**

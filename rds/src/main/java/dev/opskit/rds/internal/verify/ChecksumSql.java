@@ -79,6 +79,17 @@ public final class ChecksumSql {
         return select + sum.substring(sum.indexOf(" FROM ") + " FROM ".length());
     }
 
+    /**
+     * {@code SELECT hash FROM t WHERE k1 = ? AND k2 = ? ...}: one row's hash by its primary key,
+     * with {@code LOCK IN SHARE MODE} when {@code locked} (a shared lock on the row, or on the gap
+     * where it would be; understood by MySQL 5.7, 8.0 and MariaDB). Parameters: the key's values.
+     */
+    public static String rowHashByKey(TableSpec t, boolean locked) {
+        String where = String.join(" AND ", t.keyColumns().stream().map(k -> TableSpec.quote(k) + " = ?").toList());
+        return "SELECT " + rowHash(t) + " FROM " + t.quotedName() + " WHERE " + where
+                + (locked ? " LOCK IN SHARE MODE" : "");
+    }
+
     /** The parameters of {@link #checksum}, in order. */
     public static List<Object> parameters(TableSpec t, ChunkBounds bounds) {
         List<Object> p = new ArrayList<>();

@@ -1,9 +1,11 @@
 package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.BinlogPosition;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One side of a comparison: checksums chunks of a table, and whole tables with the server's own
@@ -23,11 +25,57 @@ public interface ChunkSource {
     /** Computes the checksum of the rows within the bounds. */
     Checksum checksum(TableSpec table, ChunkBounds bounds);
 
+    /** A row's key values, as the driver returned them, and the row's hash. */
+    record RowHash(List<Object> key, long hash) {
+        public RowHash {
+            key = List.copyOf(key); // primary key values are never NULL
+        }
+    }
+
     /**
-     * Each row's hash within the bounds, by its key as text ({@link Verifier#text}): which rows of
-     * a chunk differ. The table must have a primary key.
+     * Each row's key and hash within the bounds, by its key as text ({@link Verifier#text}): which
+     * rows of a chunk differ. The table must have a primary key.
      */
-    Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds);
+    Map<List<String>, RowHash> rowHashes(TableSpec table, ChunkBounds bounds);
+
+    /**
+     * Reads one row's hash by its primary key.
+     *
+     * @param key the values of every key column, as {@link #rowHashes} returned them
+     * @return the hash, empty if no row has that key
+     */
+    OptionalLong rowHash(TableSpec table, List<Object> key);
+
+    /**
+     * A row read under a shared lock, in a transaction that stays open until {@link #close()}:
+     * no other transaction can change, delete or (where the row is missing) insert it meanwhile.
+     */
+    interface LockedRow extends AutoCloseable {
+        /** @return the row's hash, empty if no row has the key */
+        OptionalLong hash();
+
+        /**
+         * @return the server's binlog position read after the lock was granted: every change to
+         *     the row is at or before it; empty if binary logging is off
+         */
+        Optional<BinlogPosition> position();
+
+        /** Ends the transaction, releasing the lock. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Reads one row by its primary key with a shared lock ({@code LOCK IN SHARE MODE}, at
+     * {@code REPEATABLE READ} so that a missing row's gap is locked too), waiting for transactions
+     * that hold it for at most {@code wait}. Only one lock is taken, so the transaction can never be
+     * part of a deadlock.
+     *
+     * @param key the values of every key column, as {@link #rowHashes} returned them
+     * @param wait how long to wait for the lock, rounded up to whole seconds
+     * @return the locked row; empty if the lock was not granted in time
+     */
+    Optional<LockedRow> lockRow(TableSpec table, List<Object> key, Duration wait);
 
     /**
      * Reads {@code MIN} and {@code MAX} of a table's single integer key (two index dives).

@@ -10,11 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** A {@link ChunkSource} that runs {@link ChecksumSql} on a server. */
@@ -72,25 +74,141 @@ public final class JdbcChunkSource implements ChunkSource {
     }
 
     @Override
-    public Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds) {
+    public Map<List<String>, RowHash> rowHashes(TableSpec table, ChunkBounds bounds) {
         String purpose = "read the row hashes of " + table.fullName();
         int keys = table.keyColumns().size();
         try (Connection c = pool.connection(purpose);
              PreparedStatement s = c.prepareStatement(ChecksumSql.rowHashes(table, bounds))) {
             bind(s, ChecksumSql.parameters(table, bounds));
-            Map<List<String>, Long> rows = new HashMap<>();
+            Map<List<String>, RowHash> rows = new HashMap<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     List<Object> key = new ArrayList<>(keys);
                     for (int i = 1; i <= keys; i++) {
                         key.add(rs.getObject(i));
                     }
-                    rows.put(Verifier.text(key), rs.getLong(keys + 1));
+                    rows.put(Verifier.text(key), new RowHash(key, rs.getLong(keys + 1)));
                 }
             }
             return rows;
         } catch (SQLException e) {
             throw pool.failure(purpose, e);
+        }
+    }
+
+    @Override
+    public OptionalLong rowHash(TableSpec table, List<Object> key) {
+        String purpose = "read a row of " + table.fullName();
+        try (Connection c = pool.connection(purpose);
+             PreparedStatement s = c.prepareStatement(ChecksumSql.rowHashByKey(table, false))) {
+            return readHash(s, key);
+        } catch (SQLException e) {
+            throw pool.failure(purpose, e);
+        }
+    }
+
+    private static OptionalLong readHash(PreparedStatement s, List<Object> key) throws SQLException {
+        bind(s, key);
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Runs the locked read in a transaction of its own at {@code REPEATABLE READ} (so a missing
+     * row's gap is locked too), with the session's {@code innodb_lock_wait_timeout} set to the wait;
+     * the connection's isolation, auto-commit and timeout are restored when the row is closed. A
+     * lock wait timeout (1205), a deadlock (1213, which a single lock should never meet) or a
+     * missing privilege (1142, as on MySQL 8.0 before 8.0.22) means the lock was not granted.
+     */
+    @Override
+    public Optional<LockedRow> lockRow(TableSpec table, List<Object> key, Duration wait) {
+        String purpose = "read a row of " + table.fullName() + " under a shared lock";
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        Lock lock = new Lock(pool.connection(purpose), purpose);
+        try {
+            lock.begin(seconds);
+            try (PreparedStatement s = lock.connection.prepareStatement(ChecksumSql.rowHashByKey(table, true))) {
+                lock.hash = readHash(s, key);
+            } catch (SQLException e) {
+                if (e.getErrorCode() == 1205 || e.getErrorCode() == 1213 || e.getErrorCode() == 1142) {
+                    lock.close();
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            lock.position = ConnectionPool.binlogPosition(lock.connection, dialect);
+            return Optional.of(lock);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                lock.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof SQLException sql ? pool.failure(purpose, sql) : (RuntimeException) e;
+        }
+    }
+
+    /** A transaction holding one row lock on a borrowed connection, whose session it restores on close. */
+    private final class Lock implements LockedRow {
+        final Connection connection;
+        final String purpose;
+        OptionalLong hash = OptionalLong.empty();
+        Optional<BinlogPosition> position = Optional.empty();
+        private long previousWait = -1;
+        private int previousIsolation = -1;
+        private boolean closed;
+
+        Lock(Connection connection, String purpose) {
+            this.connection = connection;
+            this.purpose = purpose;
+        }
+
+        void begin(long waitSeconds) throws SQLException {
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT @@SESSION.innodb_lock_wait_timeout")) {
+                rs.next();
+                previousWait = rs.getLong(1);
+                st.execute("SET SESSION innodb_lock_wait_timeout = " + waitSeconds);
+            }
+            previousIsolation = connection.getTransactionIsolation();
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+        }
+
+        @Override
+        public OptionalLong hash() {
+            return hash;
+        }
+
+        @Override
+        public Optional<BinlogPosition> position() {
+            return position;
+        }
+
+        /** Ends the transaction (nothing was written: a rollback), restores the session, gives the connection back. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Connection c = connection) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+                if (previousIsolation >= 0) {
+                    c.setTransactionIsolation(previousIsolation);
+                }
+                if (previousWait >= 0) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SET SESSION innodb_lock_wait_timeout = " + previousWait);
+                    }
+                }
+            } catch (SQLException e) {
+                throw pool.failure("release the lock taken to " + purpose, e);
+            }
         }
     }
 

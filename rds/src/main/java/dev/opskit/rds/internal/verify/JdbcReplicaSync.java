@@ -14,7 +14,9 @@ import java.util.function.Supplier;
 /**
  * Waits for a replica by polling its status until its executed position (in the source's binlog)
  * has passed a position read on the source. Polls start at 20 ms and double up to 500 ms: the
- * check waits for a few events in the common case and should not sleep longer than that.
+ * check waits for a few events in the common case and should not sleep longer than that. A
+ * bounded wait ({@link #awaitExecuted(BinlogPosition, Duration)}, made while a row is locked on
+ * the source) polls from 5 ms up to 40 ms, and gives up quietly.
  */
 public final class JdbcReplicaSync implements ReplicaSync {
     /** Sleeps; replaced in tests. */
@@ -54,23 +56,37 @@ public final class JdbcReplicaSync implements ReplicaSync {
 
     @Override
     public void awaitExecuted(BinlogPosition position) {
+        await(position, timeout, true);
+    }
+
+    @Override
+    public boolean awaitExecuted(BinlogPosition position, Duration atMost) {
+        return await(position, atMost.compareTo(timeout) < 0 ? atMost : timeout, false);
+    }
+
+    private boolean await(BinlogPosition position, Duration limit, boolean failOnTimeout) {
         Instant start = clock.instant();
-        Instant deadline = start.plus(timeout);
-        Duration pause = Duration.ofMillis(20);
+        Instant deadline = start.plus(limit);
+        // A bounded wait is the one made while holding a lock on the source: poll it closely.
+        Duration pause = Duration.ofMillis(failOnTimeout ? 20 : 5);
+        Duration maxPause = Duration.ofMillis(failOnTimeout ? 500 : 40);
         int attempts = 0;
         Optional<ReplicationStatus> last = Optional.empty();
         while (true) {
             attempts++;
             last = replicaStatus.get();
             if (last.isPresent() && last.get().hasExecuted(position)) {
-                return;
+                return true;
             }
             Instant now = clock.instant();
             if (!now.isBefore(deadline)) {
+                if (!failOnTimeout) {
+                    return false;
+                }
                 Duration elapsed = Duration.between(start, now);
                 String state = last.map(ReplicationStatus::toString).orElse("not a replica");
                 throw new WrongStateException(replicaName, state, "Replica " + replicaName
-                        + " did not execute up to source position " + position + " within " + timeout
+                        + " did not execute up to source position " + position + " within " + limit
                         + " (" + attempts + " polls over " + elapsed.toMillis() + " ms); last status: " + state
                         + ". Start replication or fix its error, or raise the catch-up timeout, and verify again");
             }
@@ -82,8 +98,7 @@ public final class JdbcReplicaSync implements ReplicaSync {
                 throw new WrongStateException(replicaName, last.map(ReplicationStatus::toString).orElse("unknown"),
                         "Interrupted while waiting for replica " + replicaName + " to reach " + position, e);
             }
-            pause = pause.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500)
-                    : pause.multipliedBy(2);
+            pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
         }
     }
 }

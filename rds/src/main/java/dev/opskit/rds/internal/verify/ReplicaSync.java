@@ -1,6 +1,7 @@
 package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.BinlogPosition;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,16 @@ public interface ReplicaSync {
      * @throws dev.opskit.core.WrongStateException if it does not within the deadline
      */
     void awaitExecuted(BinlogPosition position);
+
+    /**
+     * Waits until the replica has executed up to the position, for at most {@code atMost}.
+     *
+     * @return whether it did in time
+     */
+    default boolean awaitExecuted(BinlogPosition position, Duration atMost) {
+        awaitExecuted(position);
+        return true;
+    }
 
     /** @return a sync for a target that does not replicate: nothing to wait for, never re-check */
     static ReplicaSync none() {

@@ -7,6 +7,7 @@ import dev.opskit.rds.VerificationReport;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
@@ -41,7 +42,10 @@ import java.util.regex.Pattern;
  * primary key: a row counts only if it has differed in every round, which a change in flight
  * does not (it is applied by the next round), so a chunk that keeps being written settles where
  * its checksums never would. A chunk is reported only if it still differs after
- * {@code maxRechecks} rounds. Nothing of this runs when no chunk differs.
+ * {@code maxRechecks} rounds, and then, if it has rows that differed in every round, only if one
+ * of them still differs when read again with the source's copy locked (a row rewritten all the
+ * time differs in every round; see {@link #confirmUnderLock}). Nothing of this runs when no chunk
+ * differs.
  *
  * <p>Fast path ({@code tableChecksums}): when both servers report the same version, each table
  * whose definition is the same on both is first compared whole with {@code CHECKSUM TABLE ...
@@ -63,9 +67,15 @@ public final class Verifier {
     private final int parallelism;
     private final int maxRechecks;
     private final boolean tableChecksums;
+    private final boolean confirmUnderLock;
 
     public Verifier(ChunkSource source, ChunkSource target, ReplicaSync sync, int chunkSize, int parallelism,
                     int maxRechecks, boolean tableChecksums) {
+        this(source, target, sync, chunkSize, parallelism, maxRechecks, tableChecksums, true);
+    }
+
+    public Verifier(ChunkSource source, ChunkSource target, ReplicaSync sync, int chunkSize, int parallelism,
+                    int maxRechecks, boolean tableChecksums, boolean confirmUnderLock) {
         this.source = source;
         this.target = target;
         this.sync = sync;
@@ -73,7 +83,15 @@ public final class Verifier {
         this.parallelism = parallelism;
         this.maxRechecks = maxRechecks;
         this.tableChecksums = tableChecksums;
+        this.confirmUnderLock = confirmUnderLock;
     }
+
+    /** At most this many rows are confirmed under a lock per check; beyond them, rows are reported as they differed. */
+    static final int MAX_LOCKED_ROWS = 200;
+    /** How long to wait for a row lock that writers hold. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(1);
+    /** How long a row stays locked at most while the replica catches up with it. */
+    static final Duration LOCK_HOLD = Duration.ofSeconds(2);
 
     /** Why the fast path did not decide, as the report says it. */
     static final String CHECKSUMS_OFF = "table checksums turned off";
@@ -86,10 +104,11 @@ public final class Verifier {
     }
 
     /**
-     * A chunk's checksums on both servers; after a re-check by rows, also the keys of the rows
-     * that have differed in every such re-check so far (empty: the chunk is settled as the same).
+     * A chunk's checksums on both servers; after a re-check by rows, also the rows that have
+     * differed in every such re-check so far, their keys as text to their values (empty: the chunk
+     * is settled as the same).
      */
-    private record Outcome(Chunk chunk, Checksum source, Checksum target, Set<List<String>> differingRows) {
+    private record Outcome(Chunk chunk, Checksum source, Checksum target, Map<List<String>, List<Object>> differingRows) {
         Outcome(Chunk chunk, Checksum source, Checksum target) {
             this(chunk, source, target, null);
         }
@@ -200,6 +219,12 @@ public final class Verifier {
                 }
                 position = differing.isEmpty() ? Optional.empty() : sync.sourcePosition();
             }
+            int locked = 0;
+            if (rounds > 0 && confirmUnderLock && !differing.isEmpty()) {
+                LockedRound confirmed = confirmUnderLock(differing, latest, sourcePool);
+                differing = confirmed.differing();
+                locked = confirmed.rows();
+            }
             // Which rows differ, for the report, where no round has compared them row by row yet
             // (a target that does not replicate). A chunk whose rows now all agree (a source written
             // since) keeps the verdict of its checksums, without rows.
@@ -219,7 +244,7 @@ public final class Verifier {
             for (TableRun run : runs) {
                 results.add(result(run, latest));
             }
-            return new VerificationReport(results, rounds, Duration.ofNanos(System.nanoTime() - start));
+            return new VerificationReport(results, rounds, locked, Duration.ofNanos(System.nanoTime() - start));
         } finally {
             fastPool.shutdownNow();
             sourcePool.shutdownNow();
@@ -463,30 +488,116 @@ public final class Verifier {
     private CompletableFuture<Outcome> compareRows(Outcome previous, ExecutorService sourcePool,
                                                    ExecutorService targetPool) {
         Chunk c = previous.chunk();
-        CompletableFuture<Map<List<String>, Long>> s =
+        CompletableFuture<Map<List<String>, ChunkSource.RowHash>> s =
                 CompletableFuture.supplyAsync(() -> source.rowHashes(c.table(), c.bounds()), sourcePool);
-        CompletableFuture<Map<List<String>, Long>> t =
+        CompletableFuture<Map<List<String>, ChunkSource.RowHash>> t =
                 CompletableFuture.supplyAsync(() -> target.rowHashes(c.table(), c.bounds()), targetPool);
         return s.thenCombine(t, (a, b) -> {
-            Set<List<String>> differing = new HashSet<>();
-            a.forEach((key, hash) -> {
-                if (!hash.equals(b.get(key))) {
-                    differing.add(key);
+            Map<List<String>, List<Object>> differing = new HashMap<>();
+            a.forEach((key, row) -> {
+                ChunkSource.RowHash other = b.get(key);
+                if (other == null || other.hash() != row.hash()) {
+                    differing.put(key, row.key());
                 }
             });
-            b.keySet().stream().filter(key -> !a.containsKey(key)).forEach(differing::add);
+            b.forEach((key, row) -> {
+                if (!a.containsKey(key)) {
+                    differing.put(key, row.key());
+                }
+            });
             if (previous.differingRows() != null) {
-                differing.retainAll(previous.differingRows());
+                differing.keySet().retainAll(previous.differingRows().keySet());
             }
             return new Outcome(c, sum(a), sum(b), differing);
         });
     }
 
+    /** The chunks that still differ after the rows were confirmed under a lock, and how many rows were. */
+    private record LockedRound(List<Outcome> differing, int rows) {
+    }
+
+    private record Candidate(Outcome outcome, List<String> text, List<Object> key) {
+    }
+
+    /**
+     * The last word on rows that have differed in every round: a row written many times a second
+     * differs every time, as the two servers are never read at the same binlog position. Each such
+     * row is read on the source under a shared lock, which holds off its writers; the source's
+     * position read after the lock was granted covers every change to it; once the replica has
+     * executed up to that position (waited for at most {@link #LOCK_HOLD}), its copy of the row is
+     * exactly what the source's should be, and the two are compared. The lock is then released.
+     * One lock per transaction, so it never takes part in a deadlock; writers of that one row wait
+     * for as long as the replica takes to catch up (its lag, typically milliseconds). A row whose
+     * lock is not granted within {@link #LOCK_WAIT} or whose replica does not catch up in time is
+     * reported as it differed. Up to {@link #MAX_LOCKED_ROWS} rows, {@code parallelism} at a time;
+     * more than that differing in every round is a real difference, reported without this.
+     */
+    private LockedRound confirmUnderLock(List<Outcome> differing, Map<Chunk, Outcome> latest, ExecutorService pool) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Outcome o : differing) {
+            if (o.differingRows() != null) {
+                o.differingRows().entrySet().stream().sorted(Map.Entry.comparingByKey(KEY_TEXT_ORDER))
+                        .forEach(e -> candidates.add(new Candidate(o, e.getKey(), e.getValue())));
+            }
+        }
+        if (candidates.isEmpty() || candidates.size() > MAX_LOCKED_ROWS) {
+            return new LockedRound(differing, 0);
+        }
+        List<CompletableFuture<Locked>> verdicts = new ArrayList<>();
+        for (Candidate c : candidates) {
+            verdicts.add(CompletableFuture.supplyAsync(() -> underLock(c.outcome().chunk().table(), c.key()), pool));
+        }
+        Map<Outcome, Set<List<String>>> settled = new IdentityHashMap<>();
+        int locked = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            Locked verdict = join(verdicts.get(i));
+            if (verdict != Locked.NOT_GRANTED) {
+                locked++;
+            }
+            if (verdict == Locked.SAME) {
+                Candidate c = candidates.get(i);
+                settled.computeIfAbsent(c.outcome(), o -> new HashSet<>()).add(c.text());
+            }
+        }
+        List<Outcome> still = new ArrayList<>();
+        for (Outcome o : differing) {
+            Set<List<String>> rows = settled.get(o);
+            Outcome now = o;
+            if (rows != null) {
+                Map<List<String>, List<Object>> left = new HashMap<>(o.differingRows());
+                left.keySet().removeAll(rows);
+                now = new Outcome(o.chunk(), o.source(), o.target(), left);
+                latest.put(o.chunk(), now);
+            }
+            if (!now.same()) {
+                still.add(now);
+            }
+        }
+        return new LockedRound(still, locked);
+    }
+
+    /** What reading a row under a lock found. */
+    private enum Locked { NOT_GRANTED, NOT_CAUGHT_UP, SAME, DIFFERENT }
+
+    /** Reads a row under a lock on the source and compares it once the replica has caught up with it. */
+    private Locked underLock(TableSpec table, List<Object> key) {
+        Optional<ChunkSource.LockedRow> lock = source.lockRow(table, key, LOCK_WAIT);
+        if (lock.isEmpty()) {
+            return Locked.NOT_GRANTED;
+        }
+        try (ChunkSource.LockedRow row = lock.get()) {
+            if (row.position().isEmpty() || !sync.awaitExecuted(row.position().get(), LOCK_HOLD)) {
+                return Locked.NOT_CAUGHT_UP;
+            }
+            return row.hash().equals(target.rowHash(table, key)) ? Locked.SAME : Locked.DIFFERENT;
+        }
+    }
+
     /** The chunk checksum of rows' hashes, as {@code COUNT(*), BIT_XOR(hash)} computes it. */
-    private static Checksum sum(Map<List<String>, Long> rows) {
+    private static Checksum sum(Map<List<String>, ChunkSource.RowHash> rows) {
         long xor = 0;
-        for (long h : rows.values()) {
-            xor ^= h;
+        for (ChunkSource.RowHash r : rows.values()) {
+            xor ^= r.hash();
         }
         return new Checksum(rows.size(), xor);
     }
@@ -515,10 +626,10 @@ public final class Verifier {
             sourceRows += o.source().rows();
             targetRows += o.target().rows();
             if (!o.same()) {
-                Set<List<String>> rows = o.differingRows();
+                Map<List<String>, List<Object>> rows = o.differingRows();
                 differences.add(new ChunkDifference(t.keyColumns(), text(o.chunk().bounds().after()),
                         text(o.chunk().bounds().upTo()), o.source().rows(), o.target().rows(),
-                        rows == null ? -1 : rows.size(), rows == null ? List.of() : sample(rows)));
+                        rows == null ? -1 : rows.size(), rows == null ? List.of() : sample(rows.keySet())));
             }
         }
         return new TableResult(t.fullName(), t.keyColumns(), sourceRows, targetRows, outcomes.size(),

@@ -44,6 +44,11 @@ class ChecksumSqlTest {
                 "SELECT `a`, `b`, CRC32(CONCAT_WS('#', `a`, `b`, `v`)) FROM `s`.`t``x`"
                         + " FORCE INDEX (PRIMARY) WHERE (`a` > ? OR (`a` = ? AND `b` > ?))"
                         + " AND (`a` < ? OR (`a` = ? AND `b` <= ?))");
+        // a row that differs in every round is read by its key, on the source under a shared lock
+        assertThat(ChecksumSql.rowHashByKey(t, false)).isEqualTo(
+                "SELECT CRC32(CONCAT_WS('#', `a`, `b`, `v`)) FROM `s`.`t``x` WHERE `a` = ? AND `b` = ?");
+        assertThat(ChecksumSql.rowHashByKey(t, true)).isEqualTo(
+                "SELECT CRC32(CONCAT_WS('#', `a`, `b`, `v`)) FROM `s`.`t``x` WHERE `a` = ? AND `b` = ? LOCK IN SHARE MODE");
     }
 
     @Test

@@ -2,12 +2,16 @@ package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.BinlogPosition;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -99,14 +103,59 @@ final class InMemoryTables implements ChunkSource {
     }
 
     @Override
-    public synchronized Map<List<String>, Long> rowHashes(TableSpec table, ChunkBounds bounds) {
+    public synchronized Map<List<String>, RowHash> rowHashes(TableSpec table, ChunkBounds bounds) {
         rowHashReads++;
         beforeRead.run();
-        Map<List<String>, Long> rows = new HashMap<>();
+        Map<List<String>, RowHash> rows = new HashMap<>();
         for (Map.Entry<List<Object>, String> e : within(table, bounds)) {
-            rows.put(Verifier.text(e.getKey()), crc(e));
+            rows.put(Verifier.text(e.getKey()), new RowHash(e.getKey(), crc(e)));
         }
         return rows;
+    }
+
+    @Override
+    public synchronized OptionalLong rowHash(TableSpec table, List<Object> key) {
+        beforeRead.run();
+        String value = table(table.fullName()).get(key);
+        return value == null ? OptionalLong.empty() : OptionalLong.of(crc(Map.entry(key, value)));
+    }
+
+    /** Keys locked by {@link #lockRow} and not released yet: a writer must leave them alone. */
+    final Set<List<Object>> locked = new HashSet<>();
+    /** Every key ever locked, in order. */
+    final List<List<Object>> lockedKeys = new ArrayList<>();
+    /** Whether locks are granted; false, as if a writer held every row longer than the wait. */
+    boolean grantLocks = true;
+
+    @Override
+    public synchronized Optional<LockedRow> lockRow(TableSpec table, List<Object> key, Duration wait) {
+        beforeRead.run(); // writers get in before the lock is granted
+        if (!grantLocks) {
+            return Optional.empty();
+        }
+        locked.add(key);
+        lockedKeys.add(key);
+        String value = table(table.fullName()).get(key);
+        OptionalLong hash = value == null ? OptionalLong.empty() : OptionalLong.of(crc(Map.entry(key, value)));
+        Optional<BinlogPosition> at = Optional.of(position);
+        return Optional.of(new LockedRow() {
+            @Override
+            public OptionalLong hash() {
+                return hash;
+            }
+
+            @Override
+            public Optional<BinlogPosition> position() {
+                return at;
+            }
+
+            @Override
+            public void close() {
+                synchronized (InMemoryTables.this) {
+                    locked.remove(key);
+                }
+            }
+        });
     }
 
     private List<Map.Entry<List<Object>, String>> within(TableSpec table, ChunkBounds bounds) {

@@ -8,6 +8,7 @@ import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.ChunkDifference;
 import dev.opskit.rds.TableResult;
 import dev.opskit.rds.VerificationReport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -274,7 +275,10 @@ class VerifierTest {
         VerificationReport r = verify(replica);
         assertThat(r.identical()).isFalse();
         assertThat(r.rechecks()).isEqualTo(3);
-        assertThat(replica.awaited).hasSize(3);
+        // once per round, then once more with row 5 locked on the source
+        assertThat(replica.awaited).hasSize(3 + 1);
+        assertThat(r.lockedRows()).isEqualTo(1);
+        assertThat(source.lockedKeys).containsExactly(List.of(5));
         assertThat(target.checksums - before).isEqualTo(10 + 5 + 1); // the first pass
         assertThat(target.rowHashReads).as("the chunk re-checked row by row, 3 times").isEqualTo(3);
         assertThat(r.table("shop.orders").orElseThrow().differences()).singleElement()
@@ -318,6 +322,119 @@ class VerifierTest {
         assertThat(r.rechecks()).isEqualTo(3);
         assertThat(r.table("shop.orders").orElseThrow().differences()).singleElement()
                 .satisfies(d -> assertThat(d.afterKey()).containsExactly("900"));
+    }
+
+    /**
+     * A writer rewriting shop.orders row 5 before every read of the source, unless the row is
+     * locked; the replica applies each write once it is waited for, so its copy is always one
+     * write behind whenever both are read without a lock.
+     */
+    private LaggingReplica rewritingRowFiveBeforeEveryRead() {
+        LaggingReplica replica = new LaggingReplica();
+        int[] n = {0};
+        source.beforeRead = () -> {
+            List<Object> key = List.of(5);
+            if (!source.locked.contains(key)) {
+                String value = "rewritten " + ++n[0];
+                source.table("shop.orders").put(key, value);
+                replica.pending.add(() -> target.table("shop.orders").put(key, value));
+            }
+        };
+        return replica;
+    }
+
+    @Test
+    void aRowRewrittenBeforeEveryReadIsComparedUnderALockAndNotReported() {
+        fill(source);
+        fill(target);
+        LaggingReplica replica = rewritingRowFiveBeforeEveryRead();
+        VerificationReport r = verify(replica);
+        assertThat(r.identical()).as(r.summary()).isTrue();
+        assertThat(r.rechecks()).as("the row differed in every round").isEqualTo(3);
+        assertThat(r.lockedRows()).isEqualTo(1);
+        assertThat(source.lockedKeys).containsExactly(List.of(5));
+        assertThat(source.locked).as("released").isEmpty();
+        assertThat(r.summary()).contains("3 re-checks after catching up, 1 row read under a lock on the source");
+    }
+
+    @Test
+    void aRowRewrittenBeforeEveryReadIsReportedWithoutLocksOrWhenNoLockIsGranted() {
+        fill(source);
+        fill(target);
+        LaggingReplica replica = rewritingRowFiveBeforeEveryRead();
+        VerificationReport off = new Verifier(source, target, replica, 100, 3, 3, false, false)
+                .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
+        assertThat(off.identical()).isFalse();
+        assertThat(off.lockedRows()).isZero();
+        assertThat(source.lockedKeys).isEmpty();
+        assertThat(off.table("shop.orders").orElseThrow().differences()).singleElement()
+                .satisfies(d -> assertThat(d.differingKeys()).containsExactly(List.of("5")));
+
+        source.grantLocks = false;
+        VerificationReport refused = verify(replica);
+        assertThat(refused.identical()).isFalse();
+        assertThat(refused.lockedRows()).as("none granted").isZero();
+        assertThat(refused.table("shop.orders").orElseThrow().differences()).singleElement()
+                .satisfies(d -> assertThat(d.differingKeys()).containsExactly(List.of("5")));
+    }
+
+    @Test
+    void aLockedRowWhoseReplicaDoesNotCatchUpInTimeIsReportedAndReleased() {
+        fill(source);
+        fill(target);
+        LaggingReplica lagging = rewritingRowFiveBeforeEveryRead();
+        ReplicaSync slowUnderLock = new ReplicaSync() {
+            @Override
+            public Optional<BinlogPosition> sourcePosition() {
+                return lagging.sourcePosition();
+            }
+
+            @Override
+            public void awaitExecuted(BinlogPosition position) {
+                lagging.awaitExecuted(position);
+            }
+
+            @Override
+            public boolean awaitExecuted(BinlogPosition position, Duration atMost) {
+                assertThat(atMost).isEqualTo(Verifier.LOCK_HOLD);
+                return false;
+            }
+        };
+        VerificationReport r = verify(slowUnderLock);
+        assertThat(r.identical()).isFalse();
+        assertThat(r.lockedRows()).isEqualTo(1);
+        assertThat(source.lockedKeys).containsExactly(List.of(5));
+        assertThat(source.locked).as("released").isEmpty();
+    }
+
+    @Test
+    void aRealDifferenceIsStillReportedAfterTheLockedComparison() {
+        fill(source);
+        fill(target);
+        target.table("shop.orders").put(List.of(5), "changed on the target only");
+        target.table("shop.orders").remove(List.of(6));
+        target.table("shop.orders").put(List.of(1_000_000), "only on the target");
+        VerificationReport r = verify(new LaggingReplica());
+        assertThat(r.identical()).isFalse();
+        assertThat(r.lockedRows()).isEqualTo(3);
+        assertThat(source.lockedKeys).containsExactlyInAnyOrder(List.of(5), List.of(6), List.of(1_000_000));
+        assertThat(r.table("shop.orders").orElseThrow().differences())
+                .flatExtracting(ChunkDifference::differingKeys)
+                .containsExactlyInAnyOrder(List.of("5"), List.of("6"), List.of("1000000"));
+    }
+
+    @Test
+    void moreRowsDifferingThanCanBeLockedAreReportedWithoutLocking() {
+        fill(source);
+        fill(target);
+        for (int i = 1; i <= Verifier.MAX_LOCKED_ROWS + 1; i++) {
+            target.table("shop.orders").put(List.of(i), "changed " + i);
+        }
+        VerificationReport r = verify(new LaggingReplica());
+        assertThat(r.lockedRows()).isZero();
+        assertThat(source.lockedKeys).isEmpty();
+        assertThat(r.table("shop.orders").orElseThrow().differences().stream()
+                .mapToLong(ChunkDifference::differingRows).sum()).isEqualTo(Verifier.MAX_LOCKED_ROWS + 1);
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.opskit.rds.internal.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opskit.core.WrongStateException;
+import dev.opskit.rds.BinlogPosition;
+import dev.opskit.rds.ReplicationStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class JdbcReplicaSyncTest {
+    private static final BinlogPosition TARGET = BinlogPosition.of("mysql-bin.000001", 5000);
+
+    /** Virtual time: sleeping moves the clock. */
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final List<Duration> sleeps = new ArrayList<>();
+    private long executed = 1000;
+
+    private JdbcReplicaSync sync(Duration timeout) {
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+        return new JdbcReplicaSync(() -> Optional.of(TARGET), () -> Optional.of(status()), "clone:3306", timeout,
+                clock, d -> {
+                    sleeps.add(d);
+                    now = now.plus(d);
+                });
+    }
+
+    private ReplicationStatus status() {
+        Map<String, Object> r = new HashMap<>();
+        r.put("Master_Host", "source");
+        r.put("Master_Port", 3306L);
+        r.put("Master_Log_File", "mysql-bin.000001");
+        r.put("Read_Master_Log_Pos", 6000L);
+        r.put("Relay_Master_Log_File", "mysql-bin.000001");
+        r.put("Exec_Master_Log_Pos", executed);
+        r.put("Slave_IO_Running", "Yes");
+        r.put("Slave_SQL_Running", "Yes");
+        r.put("Seconds_Behind_Master", 1L);
+        return ReplicationStatus.fromRow(r);
+    }
+
+    @Test
+    void aReplicaAlreadyThereReturnsAtOnce() {
+        executed = 5000;
+        assertThat(sync(Duration.ofMinutes(2)).awaitExecuted(TARGET, Duration.ofSeconds(2))).isTrue();
+        sync(Duration.ofMinutes(2)).awaitExecuted(TARGET);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void aBoundedWaitPollsCloselyAndGivesUpQuietlyAtItsLimit() {
+        assertThat(sync(Duration.ofMinutes(2)).awaitExecuted(TARGET, Duration.ofSeconds(2))).isFalse();
+        assertThat(sleeps.get(0)).isEqualTo(Duration.ofMillis(5));
+        assertThat(sleeps).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(40)));
+        assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBoundedWaitNeverOutlastsTheCatchUpTimeout() {
+        assertThat(sync(Duration.ofMillis(300)).awaitExecuted(TARGET, Duration.ofSeconds(2))).isFalse();
+        assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void theUnboundedWaitFailsWithTheReplicasStateAtTheCatchUpTimeout() {
+        assertThatThrownBy(() -> sync(Duration.ofSeconds(10)).awaitExecuted(TARGET))
+                .isInstanceOf(WrongStateException.class)
+                .hasMessageContaining("clone:3306 did not execute up to source position mysql-bin.000001 5000 within PT10S")
+                .hasMessageContaining("executed=mysql-bin.000001 1000");
+        assertThat(sleeps).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(500)));
+        assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aReplicaThatGetsThereWhileWaitedForEndsTheWait() {
+        JdbcReplicaSync s = new JdbcReplicaSync(() -> Optional.of(TARGET), () -> {
+            executed += 1000; // an event group applied per poll
+            return Optional.of(status());
+        }, "clone:3306", Duration.ofMinutes(2), Clock.systemUTC(), d -> sleeps.add(d));
+        assertThat(s.awaitExecuted(TARGET, Duration.ofSeconds(2))).isTrue();
+        assertThat(sleeps).hasSize(3);
+    }
+}
