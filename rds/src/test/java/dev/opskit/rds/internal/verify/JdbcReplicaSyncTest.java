@@ -3,13 +3,13 @@ package dev.opskit.rds.internal.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opskit.core.VirtualTime;
 import dev.opskit.core.WrongStateException;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.ReplicationStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,32 +20,16 @@ import org.junit.jupiter.api.Test;
 class JdbcReplicaSyncTest {
     private static final BinlogPosition TARGET = BinlogPosition.of("mysql-bin.000001", 5000);
 
-    /** Virtual time: sleeping moves the clock. */
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    /** Sleeping moves the clock. */
+    private final VirtualTime time = VirtualTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Duration> sleeps = new ArrayList<>();
     private long executed = 1000;
 
     private JdbcReplicaSync sync(Duration timeout) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         return new JdbcReplicaSync(() -> Optional.of(TARGET), () -> Optional.of(status()), "clone:3306", timeout,
-                clock, d -> {
+                time.clock(), d -> {
                     sleeps.add(d);
-                    now = now.plus(d);
+                    time.advance(d);
                 });
     }
 
