@@ -578,6 +578,7 @@ class ConsistencyCheckIT {
                 .excludeSchemas("scratch").maxRechecks(2).run();
         assertThat(r.differences()).extracting(TableResult::table).containsExactly("live.customers");
         assertThat(r.rechecks()).isEqualTo(2);
+        assertThat(r.lockedRows()).as("the row that differed in every round, read again locked").isEqualTo(1);
         List<ChunkDifference> d = r.table("live.customers").orElseThrow().differences();
         assertThat(d).singleElement().satisfies(x -> {
             assertThat(x.afterKey()).containsExactly("C10000");

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,10 @@ class JdbcChunkSourceIT {
             s.execute("CREATE DATABASE hot");
             s.execute("CREATE TABLE hot.counters (id INT PRIMARY KEY, n BIGINT NOT NULL)");
             s.execute("INSERT INTO hot.counters VALUES (1, 0), (2, 0), (10, 0)");
+            s.execute("CREATE TABLE hot.events (k VARBINARY(8) NOT NULL, at DATETIME(3) NOT NULL, code VARCHAR(10) NOT NULL,"
+                    + " amount DECIMAL(10,2) NOT NULL, v INT NULL, PRIMARY KEY (k, at, code, amount))");
+            s.execute("INSERT INTO hot.events VALUES (0x00ff, '2024-01-01 00:00:00.001', 'a ', 1.50, 1),"
+                    + " (0x00ff, '2024-01-01 00:00:00.002', 'a', 1.50, NULL), (0x01, '2024-02-29 23:59:59.999', 'Zz', -3, 3)");
         }
         pool = ConnectionPool.openAll(DatabaseEndpoint.of(server.host(), server.port(), "admin", PASSWORD), 2, "test");
         dialect = pool.version().dialect();
@@ -119,6 +124,20 @@ class JdbcChunkSourceIT {
             assertThat(source.rowHash(COUNTERS, ONE)).isNotEqualTo(row.hash());
         }
         assertThat(sessions()).isEqualTo(before).allSatisfy(s -> assertThat(s).startsWith("1 50 ").endsWith(" 0"));
+    }
+
+    @Test
+    void keysOfEveryKindReadByRowHashesFindTheirRowAgainLockedOrNot() {
+        TableSpec events = new TableSpec("hot", "events", List.of("k", "at", "code", "amount", "v"), Set.of("v"),
+                List.of("k", "at", "code", "amount"));
+        Map<List<String>, ChunkSource.RowHash> rows = source.rowHashes(events, ChunkBounds.WHOLE_TABLE);
+        assertThat(rows).hasSize(3);
+        for (ChunkSource.RowHash row : rows.values()) {
+            assertThat(source.rowHash(events, row.key())).as("%s", row.key()).hasValue(row.hash());
+            try (ChunkSource.LockedRow locked = source.lockRow(events, row.key(), Duration.ofSeconds(1)).orElseThrow()) {
+                assertThat(locked.hash()).as("%s", row.key()).hasValue(row.hash());
+            }
+        }
     }
 
     @Test
