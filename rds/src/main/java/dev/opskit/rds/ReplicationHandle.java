@@ -7,6 +7,7 @@ import dev.opskit.rds.internal.runbook.Session;
 import dev.opskit.rds.internal.runbook.Settings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A running binlog replication from a source cluster into a target cluster, returned by
@@ -94,19 +95,42 @@ public final class ReplicationHandle implements AutoCloseable {
      * the table's definition match and the source is not moving; otherwise, and whenever those
      * checksums differ, it is compared in primary-key chunks (row counts and checksums;
      * NULL-safe, any key type), and only the chunks decide what is reported as different. Chunks
-     * that differ while the source is being written are checked again once the target has
-     * caught up with them, so only real differences are reported. Clears
+     * that differ while the source is being written are checked again, row by row, once the
+     * target has caught up with them, and a row that differed every time is read once more under
+     * a shared lock on the source, so only real differences are reported. Clears
      * {@link #verificationOwed()} when everything is identical.
      *
      * @return per table: row counts and the differing chunks with their key ranges
      */
     public VerificationReport verify() {
-        VerificationReport report = ConsistencyCheck
-                .between(session.source().pool().endpoint(), session.target().pool().endpoint())
-                .run();
+        return verify(UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #verify()}, with options of the check set first.
+     *
+     * <pre>{@code
+     * handle.verify(check -> check.excludeSchemas("scratch").chunkSize(50_000).confirmUnderLock(false));
+     * }</pre>
+     *
+     * @param options sets options on the check between this source and target, and returns it
+     * @return per table: row counts and the differing chunks with their key ranges
+     * @throws InvalidInputException if {@code options} is null or returns null, or sets an invalid option
+     */
+    public VerificationReport verify(UnaryOperator<ConsistencyCheck> options) {
+        if (options == null) {
+            throw new InvalidInputException("options", null, "pass a function that sets options, e.g. c -> c.chunkSize(50_000)");
+        }
+        ConsistencyCheck check = options.apply(ConsistencyCheck
+                .between(session.source().pool().endpoint(), session.target().pool().endpoint()));
+        if (check == null) {
+            throw new InvalidInputException("options", null, "return the check from the options function");
+        }
+        VerificationReport report = check.run();
         session.verified(report.identical());
         session.events().note("verify", settings.targetId(), report.summary(),
-                java.util.Map.of("identical", report.identical(), "tables", report.tables().size()));
+                java.util.Map.of("identical", report.identical(), "tables", report.tables().size(),
+                        "rechecks", report.rechecks(), "lockedRows", report.lockedRows()));
         return report;
     }
 

@@ -1,7 +1,9 @@
 package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.Secret;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.StepSkipped;
@@ -47,6 +49,14 @@ class ReplicationIT {
             assertThat(report.identical()).as("seed %d, %s: %s", seed, version, report.summary()).isTrue();
             assertThat(report.tables()).hasSizeGreaterThanOrEqualTo(4);
             assertThat(report.sourceRows()).isPositive();
+            // the same check with options: every table in chunks
+            VerificationReport chunked = handle.verify(check -> check.tableChecksums(false).chunkSize(100));
+            assertThat(chunked.identical()).as("seed %d: %s", seed, chunked.summary()).isTrue();
+            assertThat(chunked.tables()).extracting(TableResult::method).containsOnly(TableResult.Method.CHUNKS);
+            assertThatThrownBy(() -> handle.verify(check -> null)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("return the check");
+            assertThat(events).filteredOn(e -> "verify".equals(e.step())).hasSize(2)
+                    .allSatisfy(e -> assertThat(e.attributes()).containsKeys("identical", "rechecks", "lockedRows"));
             // Teardown deletes the clone without waiting for its writer: RDS takes the cluster once the
             // writer is deleting.
             handle.teardown(true);
