@@ -88,18 +88,20 @@ class FaultsIT {
 
     @Test
     void latencyDelaysTheAnswerAndClosingTheInjectionRemovesIt() {
-        Faults.Injection slow = aws.faults().always().latency("sts", "GetCallerIdentity", Duration.ofMillis(300));
+        // long enough that a loaded machine's own delays cannot pass for it
+        Duration latency = Duration.ofSeconds(1);
+        Faults.Injection slow = aws.faults().always().latency("sts", "GetCallerIdentity", latency);
         try (AwsContext ctx = context(1)) {
             sts(ctx).getCallerIdentity(); // warm up the connection and client
             long t0 = System.nanoTime();
             sts(ctx).getCallerIdentity();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(latency);
 
             slow.close();
             slow.close();
             long t1 = System.nanoTime();
             sts(ctx).getCallerIdentity();
-            assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(300));
+            assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(latency);
         }
         assertThat(slow.triggered()).isEqualTo(2);
     }
