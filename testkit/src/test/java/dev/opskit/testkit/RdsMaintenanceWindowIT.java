@@ -147,6 +147,22 @@ class RdsMaintenanceWindowIT {
     }
 
     @Test
+    void anyModificationAppliedImmediatelyAppliesThePendingUpgradeToo() {
+        clusterWithWriter("swept", "wed:13:00-wed:13:30");
+        rds.modifyDBCluster(b -> b.dbClusterIdentifier("swept").engineVersion(MINOR).applyImmediately(false));
+
+        // nothing of its own to change, but ApplyImmediately takes what is pending along
+        DBCluster answer = rds.modifyDBCluster(b -> b.dbClusterIdentifier("swept").applyImmediately(true)).dbCluster();
+
+        assertThat(answer.status()).isEqualTo("upgrading");
+        awaitCluster("swept", "available on " + MINOR,
+                c -> c.status().equals("available") && c.engineVersion().equals(MINOR));
+        time.advance(Duration.ofHours(1).plusMinutes(5));
+        assertUnchangedFor(Duration.ofMillis(300), "swept", MINOR, null);
+        assertThat(events("swept")).filteredOn(STARTED::equals).hasSize(1);
+    }
+
+    @Test
     void invalidWindowsAreRejectedAsRdsDoesBeforeAnyChange() {
         assertInvalid(() -> create("short", "mon:03:00-mon:03:10"), "The maintenance window must be at least 30 minutes.");
         assertInvalid(() -> create("badly", "mon03:00-mon:03:30"), "Invalid maintenance window format: mon03:00-mon:03:30."

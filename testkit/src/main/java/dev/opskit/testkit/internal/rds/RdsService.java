@@ -542,12 +542,7 @@ public final class RdsService implements QueryService, AutoCloseable {
             String clusterGroup = newGroup != null ? clusterGroupFor(r, newGroup, target)
                     : sameFamily(current, target) ? c.parameterGroup : "default." + target.family();
             String memberGroup = instanceGroup != null ? instanceGroupFor(r, instanceGroup, target) : null;
-            for (Instance i : r.membersOf(c)) {
-                if (!i.status.equals("available")) {
-                    throw RdsErrors.invalidClusterState("Database cluster is in a state that cannot be upgraded: "
-                            + "DB instance " + i.id + " is " + i.status + ". Wait until every instance is available.");
-                }
-            }
+            requireMembersAvailable(r, c);
             if (!applyNow) {
                 // As RDS does: the upgrade starts at the next start of the cluster's maintenance window.
                 c.pendingUpgrade = new PendingUpgrade(target, major, clusterGroup, memberGroup, now());
@@ -560,12 +555,29 @@ public final class RdsService implements QueryService, AutoCloseable {
             throw RdsErrors.invalidCombination("The DBInstanceParameterGroupName parameter is only valid for a"
                     + " major version upgrade.");
         }
+        if (applyNow && c.pendingUpgrade != null) {
+            // As RDS does: ApplyImmediately applies the pending modifications with this request's.
+            PendingUpgrade p = c.pendingUpgrade;
+            String clusterGroup = newGroup != null ? clusterGroupFor(r, newGroup, p.target()) : p.clusterGroup();
+            requireMembersAvailable(r, c);
+            upgrade(r, c, p.target(), p.major(), clusterGroup, p.memberGroup());
+            return;
+        }
         if (newGroup != null) {
             String groupName = clusterGroupFor(r, newGroup, current);
             if (!groupName.equals(c.parameterGroup)) {
                 c.parameterGroup = groupName;
                 c.status = "modifying";
                 applyGroupChange(r, c, true);
+            }
+        }
+    }
+
+    private static void requireMembersAvailable(Resources r, Cluster c) {
+        for (Instance i : r.membersOf(c)) {
+            if (!i.status.equals("available")) {
+                throw RdsErrors.invalidClusterState("Database cluster is in a state that cannot be upgraded: "
+                        + "DB instance " + i.id + " is " + i.status + ". Wait until every instance is available.");
             }
         }
     }
