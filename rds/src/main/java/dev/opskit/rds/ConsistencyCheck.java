@@ -65,7 +65,9 @@ import java.util.concurrent.CompletionException;
  * single lock never takes part in a deadlock. Only a row that still differs is reported. Up to
  * 200 rows are confirmed so; more than that is reported as it differed. Turn it off with
  * {@link #confirmUnderLock(boolean)}, then a row written all the time can be reported; run
- * again, or verify after stopping writes. The users need {@code SELECT} on the checked schemas
+ * again, or verify after stopping writes. A table without a primary key is re-checked whole and
+ * never locked (a lock on every row could make the server roll back a writer as a deadlock
+ * victim): one written all the time can be reported; verify it with its writes paused. The users need {@code SELECT} on the checked schemas
  * (which is all the locked read needs too, on MySQL 5.7, 8.0.22 and later, and MariaDB), and
  * {@code REPLICATION CLIENT} to read binlog and replica positions.
  *
