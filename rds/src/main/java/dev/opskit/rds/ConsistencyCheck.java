@@ -63,7 +63,8 @@ import java.util.concurrent.CompletionException;
  * to that position (at most 2 seconds), its copy read and compared, the lock released. Writers
  * of that one row wait meanwhile, for about the replica's lag; nothing else is locked, and a
  * single lock never takes part in a deadlock. Only a row that still differs is reported. Up to
- * 200 rows are confirmed so; more than that is reported as it differed. Turn it off with
+ * 200 rows are confirmed so; more than that is reported as it differed, and once the replica
+ * has not caught up with one locked row in time, no further row is locked. Turn it off with
  * {@link #confirmUnderLock(boolean)}, then a row written all the time can be reported; run
  * again, or verify after stopping writes. A table without a primary key is re-checked whole and
  * never locked (a lock on every row could make the server roll back a writer as a deadlock

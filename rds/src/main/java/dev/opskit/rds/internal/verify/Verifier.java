@@ -529,7 +529,9 @@ public final class Verifier {
      * One lock per transaction, so it never takes part in a deadlock; writers of that one row wait
      * for as long as the replica takes to catch up (its lag, typically milliseconds). A row whose
      * lock is not granted within {@link #LOCK_WAIT} or whose replica does not catch up in time is
-     * reported as it differed. Up to {@link #MAX_LOCKED_ROWS} rows, {@code parallelism} at a time;
+     * reported as it differed; once the replica has not caught up with one row, no further row
+     * is locked (it would not catch up with those either), so writers are held off that long at
+     * most once per {@code parallelism}. Up to {@link #MAX_LOCKED_ROWS} rows, {@code parallelism} at a time;
      * more than that differing in every round is a real difference, reported without this.
      */
     private LockedRound confirmUnderLock(List<Outcome> differing, Map<Chunk, Outcome> latest, ExecutorService pool) {
@@ -544,14 +546,25 @@ public final class Verifier {
             return new LockedRound(differing, 0);
         }
         List<CompletableFuture<Locked>> verdicts = new ArrayList<>();
+        // A replica that did not catch up with one locked row will not with the next: lock no more.
+        AtomicBoolean replicaBehind = new AtomicBoolean();
         for (Candidate c : candidates) {
-            verdicts.add(CompletableFuture.supplyAsync(() -> underLock(c.outcome().chunk().table(), c.key()), pool));
+            verdicts.add(CompletableFuture.supplyAsync(() -> {
+                if (replicaBehind.get()) {
+                    return Locked.NOT_TRIED;
+                }
+                Locked verdict = underLock(c.outcome().chunk().table(), c.key());
+                if (verdict == Locked.NOT_CAUGHT_UP) {
+                    replicaBehind.set(true);
+                }
+                return verdict;
+            }, pool));
         }
         Map<Outcome, Set<List<String>>> settled = new IdentityHashMap<>();
         int locked = 0;
         for (int i = 0; i < candidates.size(); i++) {
             Locked verdict = join(verdicts.get(i));
-            if (verdict != Locked.NOT_GRANTED) {
+            if (verdict != Locked.NOT_GRANTED && verdict != Locked.NOT_TRIED) {
                 locked++;
             }
             if (verdict == Locked.SAME) {
@@ -577,7 +590,7 @@ public final class Verifier {
     }
 
     /** What reading a row under a lock found. */
-    private enum Locked { NOT_GRANTED, NOT_CAUGHT_UP, SAME, DIFFERENT }
+    private enum Locked { NOT_TRIED, NOT_GRANTED, NOT_CAUGHT_UP, SAME, DIFFERENT }
 
     /** Reads a row under a lock on the source and compares it once the replica has caught up with it. */
     private Locked underLock(TableSpec table, List<Object> key) {
