@@ -20,7 +20,9 @@ public interface ReplicaSync {
     void awaitExecuted(BinlogPosition position);
 
     /**
-     * Waits until the replica has executed up to the position, for at most {@code atMost}.
+     * Waits until the replica has executed up to the position, for at most {@code atMost}. The
+     * default waits as {@link #awaitExecuted(BinlogPosition)} does, which suits a sync with
+     * nothing to wait for.
      *
      * @return whether it did in time
      */

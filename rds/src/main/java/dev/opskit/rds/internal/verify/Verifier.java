@@ -531,8 +531,8 @@ public final class Verifier {
      * lock is not granted within {@link #LOCK_WAIT} or whose replica does not catch up in time is
      * reported as it differed; once the replica has not caught up with one row, no further row
      * is locked (it would not catch up with those either), so writers are held off that long at
-     * most once per {@code parallelism}. Up to {@link #MAX_LOCKED_ROWS} rows, {@code parallelism} at a time;
-     * more than that differing in every round is a real difference, reported without this.
+     * most once per concurrent lock. Up to {@link #MAX_LOCKED_ROWS} rows, {@code parallelism} at
+     * a time; more than that differing in every round is a real difference, reported without this.
      */
     private LockedRound confirmUnderLock(List<Outcome> differing, Map<Chunk, Outcome> latest, ExecutorService pool) {
         List<Candidate> candidates = new ArrayList<>();

@@ -232,11 +232,26 @@ class VerifierTest {
                 .isEmpty();
     }
 
-    /** A replica that has not applied some writes yet; waiting for a position applies them. */
+    /**
+     * A replica that has not applied some writes yet; waiting for a position applies them, unless
+     * it is a bounded wait (made with a row locked) and the replica is set to fall behind.
+     */
     private final class LaggingReplica implements ReplicaSync {
         final List<Runnable> pending = new ArrayList<>();
         final List<BinlogPosition> awaited = new ArrayList<>();
+        final List<Duration> boundedWaits = new ArrayList<>();
+        boolean behindUnderLock;
         long sourcePos = 1000;
+
+        @Override
+        public synchronized boolean awaitExecuted(BinlogPosition position, Duration atMost) {
+            boundedWaits.add(atMost);
+            if (behindUnderLock) {
+                return false;
+            }
+            awaitExecuted(position);
+            return true;
+        }
 
         @Override
         public Optional<BinlogPosition> sourcePosition() {
@@ -383,24 +398,9 @@ class VerifierTest {
         fill(source);
         fill(target);
         LaggingReplica lagging = rewritingRowFiveBeforeEveryRead();
-        ReplicaSync slowUnderLock = new ReplicaSync() {
-            @Override
-            public Optional<BinlogPosition> sourcePosition() {
-                return lagging.sourcePosition();
-            }
-
-            @Override
-            public void awaitExecuted(BinlogPosition position) {
-                lagging.awaitExecuted(position);
-            }
-
-            @Override
-            public boolean awaitExecuted(BinlogPosition position, Duration atMost) {
-                assertThat(atMost).isEqualTo(Verifier.LOCK_HOLD);
-                return false;
-            }
-        };
-        VerificationReport r = verify(slowUnderLock);
+        lagging.behindUnderLock = true;
+        VerificationReport r = verify(lagging);
+        assertThat(lagging.boundedWaits).containsExactly(Verifier.LOCK_HOLD);
         assertThat(r.identical()).isFalse();
         assertThat(r.lockedRows()).isEqualTo(1);
         assertThat(source.lockedKeys).containsExactly(List.of(5));
@@ -415,24 +415,10 @@ class VerifierTest {
             target.table("shop.orders").put(List.of(i * 40), "changed on the target only");
         }
         LaggingReplica lagging = new LaggingReplica();
-        ReplicaSync behind = new ReplicaSync() {
-            @Override
-            public Optional<BinlogPosition> sourcePosition() {
-                return lagging.sourcePosition();
-            }
-
-            @Override
-            public void awaitExecuted(BinlogPosition position) {
-                lagging.awaitExecuted(position);
-            }
-
-            @Override
-            public boolean awaitExecuted(BinlogPosition position, Duration atMost) {
-                return false;
-            }
-        };
-        VerificationReport r = verify(behind); // 3 queries at a time per server
+        lagging.behindUnderLock = true;
+        VerificationReport r = verify(lagging); // 3 queries at a time per server
         assertThat(source.lockedKeys).hasSizeBetween(1, 3);
+        assertThat(lagging.boundedWaits).hasSameSizeAs(source.lockedKeys).containsOnly(Verifier.LOCK_HOLD);
         assertThat(r.lockedRows()).isEqualTo(source.lockedKeys.size());
         assertThat(source.locked).as("released").isEmpty();
         assertThat(r.table("shop.orders").orElseThrow().differences().stream()
