@@ -8,18 +8,19 @@ import java.util.Map;
 
 /**
  * Something that happened during an operation: a runbook or step starting, being skipped,
- * succeeding or failing, a wait making progress, a retry, a warning, a note. Every event is an
- * immutable record that carries when it happened, the runbook run it belongs to, the step, the
- * resource concerned and free-form attributes. Secrets never appear in events: a
+ * succeeding or failing, a wait making progress, a retry, a warning, a note, and the typed events
+ * of each module (replication lag, an upgrade's RDS events, a maintenance window's execution).
+ * Every event is an immutable record that carries when it happened, the runbook run it belongs
+ * to, the step, the resource concerned and free-form attributes. Core's own events are the
+ * records of this package; a module adds its family as a sealed interface extending this one,
+ * in its own {@code event} package, and listeners pick what they want by type. Secrets never appear in events: a
  * {@link dev.opskit.core.Secret} given as an attribute is stored in its redacted form.
  *
  * <pre>{@code
  * bus.subscribe(StepFailed.class, e -> System.out.println(e.step() + ": " + e.error()));
  * }</pre>
  */
-public sealed interface OpsEvent
-        permits RunbookStarted, RunbookFinished, StepStarted, StepSkipped, StepSucceeded, StepFailed,
-                Waiting, Retrying, Warning, Note {
+public interface OpsEvent {
 
     /** @return when it happened */
     Instant time();
