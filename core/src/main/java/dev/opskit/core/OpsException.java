@@ -11,11 +11,18 @@ import java.util.Optional;
  * message. Messages say what happened, the values involved and what to do about it. They never
  * contain secrets.
  *
+ * <p>A failure that ends a {@link Runbook} reaches the caller as itself: the step's own
+ * exception, with {@link #step()} and {@link #outcome()} telling which step failed and what the
+ * run had done. A step's failure that is not an {@code OpsException} (an SDK or JDBC exception,
+ * say) arrives wrapped in a {@link StepFailedException}, so that everything a runbook throws is an
+ * {@code OpsException} that carries its step.
+ *
  * <pre>{@code
  * try {
  *     runbook.run();
  * } catch (WrongStateException e) {
- *     System.out.println(e.resourceId() + " is " + e.lastState().orElse("unknown"));
+ *     System.out.println(e.resourceId() + " is " + e.lastState().orElse("unknown")
+ *             + " (step " + e.step().orElse("?") + ")");
  * }
  * }</pre>
  */
@@ -24,6 +31,8 @@ public class OpsException extends RuntimeException {
 
     private final String resourceId;
     private final String lastState;
+    private String step;
+    private transient RunbookOutcome outcome;
 
     /**
      * @param message what happened and what to do
@@ -58,5 +67,36 @@ public class OpsException extends RuntimeException {
     /** @return the last state observed for the resource, if known */
     public Optional<String> lastState() {
         return Optional.ofNullable(lastState);
+    }
+
+    /**
+     * @return the runbook step that failed with this exception, if it came out of a
+     *     {@link Runbook}
+     */
+    public synchronized Optional<String> step() {
+        return Optional.ofNullable(step);
+    }
+
+    /**
+     * @return what the runbook run did up to and including the failed step (and the steps not
+     *     run), if this exception came out of a {@link Runbook}
+     */
+    public synchronized Optional<RunbookOutcome> outcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    /**
+     * Records the step and run this exception ended. The first run to record wins, so an
+     * exception that passes through nested runbooks keeps the innermost step.
+     *
+     * @return true if this call recorded them
+     */
+    synchronized boolean endedRun(String step, RunbookOutcome outcome) {
+        if (this.outcome != null) {
+            return false;
+        }
+        this.step = step;
+        this.outcome = outcome;
+        return true;
     }
 }

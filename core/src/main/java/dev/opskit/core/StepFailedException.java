@@ -1,27 +1,27 @@
 package dev.opskit.core;
 
+import dev.opskit.core.internal.CallFailures;
 import java.util.Objects;
 
 /**
- * A runbook step failed while observing or acting. The cause is the step's own exception,
- * unchanged; {@link #outcome()} holds what the run did up to and including the failure. Steps
- * observe before they act, so running the runbook again skips the steps that finished and
- * retries this one.
+ * A runbook step failed with an exception that is not an {@link OpsException}: an SDK or JDBC
+ * exception, say, or a bug. The cause is that exception, unchanged. A step's own
+ * {@code OpsException} is never wrapped: it reaches the caller as itself (see
+ * {@link OpsException#step()}). Either way {@link #step()} names the failed step and
+ * {@link #outcome()} holds what the run did up to and including the failure. Steps observe before
+ * they act, so running the runbook again skips the steps that finished and retries this one.
  *
  * <pre>{@code
  * try {
  *     runbook.run();
  * } catch (StepFailedException e) {
- *     System.out.println(e.step() + " failed: " + e.getCause().getMessage());
- *     e.outcome().steps().forEach(System.out::println);
+ *     System.out.println(e.step().orElseThrow() + " failed: " + e.getCause());
+ *     e.outcome().orElseThrow().steps().forEach(System.out::println);
  * }
  * }</pre>
  */
 public class StepFailedException extends OpsException {
     private static final long serialVersionUID = 1L;
-
-    private final String step;
-    private final transient RunbookOutcome outcome;
 
     /**
      * @param step the failed step
@@ -30,13 +30,16 @@ public class StepFailedException extends OpsException {
      * @param cause the step's exception
      */
     public StepFailedException(String step, String resource, RunbookOutcome outcome, Throwable cause) {
-        super(message(step, outcome, cause), resource,
-                cause instanceof OpsException o ? o.lastState().orElse(null) : null, cause);
-        this.step = Objects.requireNonNull(step, "step");
-        this.outcome = Objects.requireNonNull(outcome, "outcome");
+        super(summary(Objects.requireNonNull(step, "step"), Objects.requireNonNull(outcome, "outcome"), cause),
+                resource, null, cause);
+        endedRun(step, outcome);
     }
 
-    private static String message(String step, RunbookOutcome outcome, Throwable cause) {
+    /**
+     * The message of a failed run: which step of which run failed, why, how far it got and what
+     * to do.
+     */
+    static String summary(String step, RunbookOutcome outcome, Throwable cause) {
         long done = outcome.steps().stream().filter(s -> s.status() == StepResult.Status.ACTED
                 || s.status() == StepResult.Status.SKIPPED).count();
         return "Step '" + step + "' of runbook '" + outcome.runbook() + "' (" + outcome.runbookId() + ") failed: "
@@ -44,6 +47,10 @@ public class StepFailedException extends OpsException {
                 + " steps had finished. Fix the cause and run again: finished steps will be skipped.";
     }
 
+    /**
+     * A failure in one line; an AWS call that failed after retries is named with its operation,
+     * attempts and why retries ended.
+     */
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown error";
@@ -52,16 +59,7 @@ public class StepFailedException extends OpsException {
         if (e instanceof OpsException) {
             return msg == null ? e.getClass().getSimpleName() : msg;
         }
-        return e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
-    }
-
-    /** @return the failed step's name */
-    public String step() {
-        return step;
-    }
-
-    /** @return the run so far, including the failed step and the steps not run */
-    public RunbookOutcome outcome() {
-        return outcome;
+        String call = CallFailures.of(e).map(f -> f.describe() + ": ").orElse("");
+        return call + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }
 }

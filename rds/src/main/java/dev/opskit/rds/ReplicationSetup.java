@@ -213,8 +213,6 @@ public final class ReplicationSetup {
         AwsContext ctx = context != null ? context : AwsContext.defaults();
         try (Run run = newRun(ctx)) {
             return Runner.plan(run);
-        } catch (StepFailedException e) {
-            throw inputProblem(e);
         } finally {
             if (context == null) {
                 ctx.close();
@@ -232,8 +230,9 @@ public final class ReplicationSetup {
      * @throws dev.opskit.core.ResourceNotFoundException if the source (or existing target) does not exist
      * @throws dev.opskit.core.ConflictException if the clone id is taken by a cluster that is not a
      *     clone of the source
-     * @throws StepFailedException if a later step fails; its cause says why and what to do, and
-     *     calling start() again resumes
+     * @throws dev.opskit.core.OpsException if a later step fails: the step's own exception (a
+     *     {@link StepFailedException} around an SDK or JDBC failure), whose {@code step()} names
+     *     the step; calling start() again resumes
      */
     public ReplicationHandle start() {
         if (masterPassword == null) {
@@ -251,16 +250,8 @@ public final class ReplicationSetup {
             if (context == null) {
                 ctx.close();
             }
-            throw e instanceof StepFailedException f ? inputProblem(f) : e;
+            throw e;
         }
-    }
-
-    /** Bad input found by the validate step is thrown as itself: nothing was changed, nothing to resume. */
-    private static RuntimeException inputProblem(StepFailedException e) {
-        if ("validate".equals(e.step()) && e.getCause() instanceof dev.opskit.core.OpsException cause) {
-            return cause;
-        }
-        return e;
     }
 
     private Run newRun(AwsContext ctx) {

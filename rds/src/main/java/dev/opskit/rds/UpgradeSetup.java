@@ -2,7 +2,6 @@ package dev.opskit.rds;
 
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
-import dev.opskit.core.OpsException;
 import dev.opskit.core.Plan;
 import dev.opskit.core.RunbookOutcome;
 import dev.opskit.core.Secret;
@@ -152,11 +151,7 @@ public final class UpgradeSetup {
             up.precheck();
             Optional<Plan> steps = Optional.empty();
             if (up.passed()) {
-                try {
-                    steps = Optional.of(up.runbook().plan());
-                } catch (StepFailedException e) {
-                    throw e.getCause() instanceof OpsException c ? c : e;
-                }
+                steps = Optional.of(up.runbook().plan());
             }
             return new UpgradePlan(clusterId, up.fromVersion(), up.targetVersion(), up.checks(), up.groupPlans(),
                     steps);
@@ -175,20 +170,12 @@ public final class UpgradeSetup {
      *     pending modification or no writer (nothing changed)
      * @throws UpgradeException if RDS stopped the upgrade (the message carries its pre-checks log)
      *     or the server reports another version afterwards
-     * @throws StepFailedException if another step fails; its cause says why, and running again resumes
+     * @throws StepFailedException if another step fails with an SDK or JDBC exception (its cause);
+     *     running again resumes. Every exception thrown here names its step in {@code step()}.
      */
     public UpgradeResult run() {
         return withUpgrade(up -> {
-            RunbookOutcome outcome;
-            try {
-                outcome = up.runbook().run();
-            } catch (StepFailedException e) {
-                if (e.getCause() instanceof UpgradeException
-                        || ("pre-checks".equals(e.step()) && e.getCause() instanceof OpsException)) {
-                    throw (OpsException) e.getCause();
-                }
-                throw e;
-            }
+            RunbookOutcome outcome = up.runbook().run();
             String to = up.scheduled() ? up.targetVersion() : up.versionNow();
             return new UpgradeResult(clusterId, up.fromVersion(), to, up.scheduled(), up.groupPlans(), up.events(),
                     up.connection(), up.warnings(), outcome.elapsed(), outcome);
