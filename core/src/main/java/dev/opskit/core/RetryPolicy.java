@@ -3,8 +3,6 @@ package dev.opskit.core;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.Retrying;
 import dev.opskit.core.internal.Durations;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,24 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Step-level retries of <em>named</em> conditions, on top of resilience4j-retry. Transport
- * errors and throttling are the SDK's job; this is for failures such as "cluster busy" while
- * something else is modifying a cluster. A failure that matches no {@link Retryable} is never
- * retried. Each retry publishes a {@link Retrying} event (condition, attempt, next delay, error).
+ * Step-level retries of <em>named</em> conditions: failures such as "cluster busy" while
+ * something else is modifying a cluster, or a call that changes something and failed with a
+ * server error. Every {@link Runbook} step runs under one ({@link #stepDefaults()} unless the
+ * runbook is given another): a matching failure of the step's observe or act is followed by a
+ * fresh observation of the real state and the act only if it is still needed. Single calls are
+ * retried by {@link CallRetries}. A failure that matches no {@link Retryable} is never retried. Each retry publishes a {@link Retrying} event (condition, attempt, next delay, error).
  * When retries end (attempt limit, deadline, or a failure that is not retryable), the original
  * exception is rethrown as it was, not wrapped; if a limit ended the retries, a suppressed
  * {@link OpsException} on it says which.
  *
- * <p>Sleeping goes through the injected {@link Sleeper}, so tests run in virtual time. Why not
- * resilience4j's own sleep: it is one static, JVM-wide function, so this policy gives
- * resilience4j a zero wait and sleeps its own (jittered, deadline-checked) delay just before the
- * next attempt. Immutable and thread-safe.
+ * <p>Sleeping goes through the injected {@link Sleeper}, so tests run in virtual time. A retry
+ * never starts whose delay would end after the deadline. Immutable and thread-safe.
  *
  * <pre>{@code
  * RetryPolicy busy = RetryPolicy.builder()
@@ -62,6 +57,20 @@ public final class RetryPolicy {
     /** @return a builder with no conditions, 5 attempts, no deadline, backoff 1 s to 20 s with equal jitter */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * What every runbook step runs under unless told otherwise: {@link Retryable#AWS_THROTTLING}
+     * and {@link Retryable#AWS_TRANSIENT} (server errors, reset connections), up to 10 attempts
+     * until the step's deadline, backoff 1 s to 20 s with equal jitter. The SDK call that failed
+     * has already been retried as far as is safe ({@link CallRetries}); what is left is mostly a
+     * call that changes something, which the step sends again only after observing that it is
+     * still needed.
+     *
+     * @return the policy
+     */
+    public static RetryPolicy stepDefaults() {
+        return builder().retryOn(Retryable.AWS_THROTTLING).retryOn(Retryable.AWS_TRANSIENT).maxAttempts(10).build();
     }
 
     /** @return a builder starting from this policy's settings */
@@ -140,69 +149,63 @@ public final class RetryPolicy {
     }
 
     private <T> T execute(EventBus events, String runbookId, String step, String resource, Supplier<T> action) {
+        Instant start = clock.instant();
+        return execute(events, runbookId, step, resource, deadline == null ? null : start.plus(deadline), action);
+    }
+
+    /**
+     * The retry loop. {@code end} is when no retry may start any more (the earlier of this policy's
+     * deadline and the caller's), or {@code null}.
+     */
+    <T> T execute(EventBus events, String runbookId, String step, String resource, Instant end, Supplier<T> action) {
         Objects.requireNonNull(action, "action");
         Instant start = clock.instant();
-        Instant end = deadline == null ? null : start.plus(deadline);
-        AtomicInteger attempt = new AtomicInteger();
-        AtomicReference<Duration> nextDelay = new AtomicReference<>(Duration.ZERO);
-        AtomicReference<String> gaveUp = new AtomicReference<>();
-
-        // resilience4j asks this once per failure; the answer (and its event) is decided here
-        // because only here are the attempt number, the deadline and the condition all known.
-        Predicate<Throwable> retryable = e -> {
-            if (e instanceof WaitInterruptedException || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            Retryable condition = conditions.stream().filter(c -> c.matches(e)).findFirst().orElse(null);
-            if (condition == null) {
-                return false;
-            }
-            int n = attempt.get();
-            if (n >= maxAttempts) {
-                gaveUp.set("Gave up retrying '" + condition.condition() + "' after " + n
-                        + " attempts: the maxAttempts limit of this retry policy");
-                return false;
-            }
-            Duration delay = backoff.delayAfter(n);
-            Instant now = clock.instant();
-            if (end != null && now.plus(delay).isAfter(end)) {
-                gaveUp.set("Gave up retrying '" + condition.condition() + "' after " + n + " attempts and "
-                        + Durations.human(Duration.between(start, now)) + ": the next try would pass the "
-                        + Durations.human(deadline) + " deadline of this retry policy");
-                return false;
-            }
-            nextDelay.set(delay);
-            if (events != null) {
-                events.publish(new Retrying(now, runbookId, step, resource, condition.condition(), n, delay,
-                        StepFailedException.describe(e), Map.of()));
-            }
-            return true;
-        };
-        Retry retry = Retry.of("opskit", RetryConfig.<T>custom()
-                .maxAttempts(maxAttempts)
-                .retryOnException(retryable)
-                .intervalBiFunction((n, result) -> 0L)
-                .build());
-        Supplier<T> once = () -> {
-            if (attempt.incrementAndGet() > 1) {
+        if (deadline != null && (end == null || start.plus(deadline).isBefore(end))) {
+            end = start.plus(deadline);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return action.get();
+            } catch (RuntimeException e) {
+                if (e instanceof WaitInterruptedException || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                Retryable condition = conditions.stream().filter(c -> c.matches(e)).findFirst().orElse(null);
+                if (condition == null) {
+                    throw e;
+                }
+                Instant now = clock.instant();
+                Duration delay = backoff.delayAfter(attempt);
+                String gaveUp = null;
+                if (attempt >= maxAttempts) {
+                    gaveUp = "Gave up retrying '" + condition.condition() + "' after " + attempt
+                            + " attempts: the maxAttempts limit of this retry policy";
+                } else if (end != null && now.plus(delay).isAfter(end)) {
+                    gaveUp = "Gave up retrying '" + condition.condition() + "' after " + attempt + " attempts and "
+                            + Durations.human(Duration.between(start, now)) + ": the next try would pass the "
+                            + (deadline != null && end.equals(start.plus(deadline))
+                                    ? Durations.human(deadline) + " deadline of this retry policy"
+                                    : "deadline" + (step == null ? "" : " of step '" + step + "'") + " at " + end);
+                }
+                if (gaveUp != null) {
+                    e.addSuppressed(new OpsException(gaveUp, resource, null, null));
+                    throw e;
+                }
+                if (events != null) {
+                    events.publish(new Retrying(now, runbookId, step, resource, condition.condition(), attempt, delay,
+                            StepFailedException.describe(e), Map.of()));
+                }
                 try {
-                    sleeper.sleep(nextDelay.get());
-                } catch (InterruptedException e) {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new WaitInterruptedException("Interrupted before retry attempt " + attempt.get()
-                            + " of " + (step == null ? "a call" : "step '" + step + "'")
-                            + "; nothing more was tried. Run again to continue.", resource, null, e);
+                    WaitInterruptedException stop = new WaitInterruptedException("Interrupted before retry attempt "
+                            + (attempt + 1) + " of " + (step == null ? "a call" : "step '" + step + "'")
+                            + "; nothing more was tried. Run again to continue.", resource, null, ie);
+                    stop.addSuppressed(e);
+                    throw stop;
                 }
             }
-            return action.get();
-        };
-        try {
-            return Retry.decorateSupplier(retry, once).get();
-        } catch (RuntimeException e) {
-            if (gaveUp.get() != null) {
-                e.addSuppressed(new OpsException(gaveUp.get(), resource, null, null));
-            }
-            throw e;
         }
     }
 

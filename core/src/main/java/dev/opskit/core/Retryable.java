@@ -19,6 +19,11 @@ import java.util.function.Predicate;
  * @param test whether a failure is this condition
  */
 public record Retryable(String condition, Predicate<? super Throwable> test) {
+    /** AWS throttled a call ({@link CallRetries#isThrottling}). */
+    public static final Retryable AWS_THROTTLING = new Retryable("AWS throttling", CallRetries::isThrottling);
+    /** An AWS call failed with a server error or a connection problem ({@link CallRetries#isTransient}). */
+    public static final Retryable AWS_TRANSIENT = new Retryable("AWS server error or connection problem",
+            CallRetries::isTransient);
 
     /** Checks both parts. */
     public Retryable {

@@ -9,6 +9,7 @@ import dev.opskit.core.event.StepSkipped;
 import dev.opskit.core.event.StepStarted;
 import dev.opskit.core.event.StepSucceeded;
 import dev.opskit.core.internal.Ids;
+import dev.opskit.core.internal.RunScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -38,6 +40,17 @@ import java.util.function.Function;
  * inspects does not exist yet) its entry is {@code UNKNOWN} with the error, instead of failing
  * the plan. Steps may check {@link RunContext#pendingSteps()} to phrase what they would do.
  *
+ * <p><b>Failures.</b> Each step has a deadline ({@link Builder#stepDeadline}, 1 hour by default):
+ * AWS calls it makes retry throttling and transient errors until then ({@link CallRetries}), and a
+ * step that still fails with a condition of its {@link Builder#retries retry policy}
+ * ({@link RetryPolicy#stepDefaults()}: throttling, server errors, reset connections) observes
+ * the real state again and acts only if still needed, publishing a {@code Retrying} event. A
+ * failure that ends the run reaches the caller as the step's own {@link OpsException}, with
+ * {@link OpsException#step()} and {@link OpsException#outcome()} set; any other exception
+ * arrives wrapped in a {@link StepFailedException}. Either way the exception carries a
+ * suppressed {@code OpsException} whose message says which step of which run failed, how many
+ * steps had finished and that running again resumes.
+ *
  * <pre>{@code
  * Runbook rb = Runbook.named("clone orders")
  *         .resource("orders")
@@ -56,6 +69,8 @@ public final class Runbook {
     private final EventBus bus;
     private final Clock clock;
     private final Map<RunContext.Key<?>, Object> inputs;
+    private final RetryPolicy retries;
+    private final Duration stepDeadline;
 
     private Runbook(Builder b) {
         this.name = b.name;
@@ -64,6 +79,8 @@ public final class Runbook {
         this.bus = b.bus;
         this.clock = b.clock;
         this.inputs = Map.copyOf(b.inputs);
+        this.retries = b.retries;
+        this.stepDeadline = b.stepDeadline;
     }
 
     /**
@@ -100,8 +117,9 @@ public final class Runbook {
      * {@code act} is called). See the class description for steps after a pending change.
      *
      * @return the plan
-     * @throws StepFailedException if a step's observation fails while no earlier step would act
-     *         (the run would fail there too)
+     * @throws OpsException the step's own exception (or a {@link StepFailedException} around
+     *         another one) if a step's observation fails while no earlier step would act (the run
+     *         would fail there too)
      */
     public Plan plan() {
         RunContext ctx = new RunContext(Ids.runbookId(), name, resource, bus, clock, true, inputs);
@@ -110,8 +128,10 @@ public final class Runbook {
         for (Step step : steps) {
             ctx.enter(step.name(), step.resource(), pending);
             Observation obs;
+            RunScope scope = new RunScope(bus, ctx.runbookId(), step.name(), resourceOf(step),
+                    clock.instant().plus(stepDeadline), clock);
             try {
-                obs = Objects.requireNonNull(step.observe(ctx), "observe returned null");
+                obs = Objects.requireNonNull(scope.call(() -> step.observe(ctx)), "observe returned null");
             } catch (RuntimeException e) {
                 if (pending.isEmpty()) {
                     List<StepResult> results = new ArrayList<>();
@@ -121,8 +141,7 @@ public final class Runbook {
                     results.add(new StepResult(step.name(), StepResult.Status.FAILED, StepFailedException.describe(e),
                             Duration.ZERO));
                     addNotRun(results);
-                    throw new StepFailedException(step.name(), resourceOf(step),
-                            new RunbookOutcome(ctx.runbookId(), name, results, Duration.ZERO), e);
+                    throw ended(step, new RunbookOutcome(ctx.runbookId(), name, results, Duration.ZERO), e);
                 }
                 planned.add(new PlannedStep(step.name(), PlannedStep.Kind.UNKNOWN, StepFailedException.describe(e),
                         "cannot be observed before " + String.join(", ", pending) + " ran: "
@@ -143,8 +162,9 @@ public final class Runbook {
      * Runs every step in order: observe, then act only if needed.
      *
      * @return what each step did
-     * @throws StepFailedException if a step fails; later steps are not run, and the exception
-     *         carries the outcome so far
+     * @throws OpsException if a step fails: the step's own exception, or a
+     *         {@link StepFailedException} around one that is not an {@code OpsException}; later
+     *         steps are not run, and {@link OpsException#outcome()} holds the outcome so far
      */
     public RunbookOutcome run() {
         String id = Ids.runbookId();
@@ -158,21 +178,26 @@ public final class Runbook {
             ctx.enter(step.name(), step.resource(), List.of());
             Instant t0 = clock.instant();
             bus.publish(new StepStarted(t0, id, step.name(), stepResource, Map.of()));
+            RunScope scope = new RunScope(bus, id, step.name(), stepResource, t0.plus(stepDeadline), clock);
             try {
-                Observation obs = Objects.requireNonNull(step.observe(ctx), "observe returned null");
-                if (!obs.needsAction()) {
-                    Instant t1 = clock.instant();
-                    bus.publish(new StepSkipped(t1, id, step.name(), stepResource, obs.found(), Map.of()));
-                    results.add(new StepResult(step.name(), StepResult.Status.SKIPPED, obs.found(), Duration.between(t0, t1)));
-                    continue;
-                }
-                String result = step.act(ctx, obs);
-                String text = result == null || result.isBlank() ? obs.action() : result;
+                // A retried attempt observes again: the failed act may have been carried out.
+                AtomicBoolean acting = new AtomicBoolean();
+                Attempt done = scope.call(() -> retries.execute(bus, id, step.name(), stepResource, scope.deadline(),
+                        () -> attempt(step, ctx, acting)));
                 Instant t1 = clock.instant();
                 Duration took = Duration.between(t0, t1);
-                bus.publish(new StepSucceeded(t1, id, step.name(), stepResource, took, text,
-                        OpsEvent.attributes("found", obs.found())));
-                results.add(new StepResult(step.name(), StepResult.Status.ACTED, text, took));
+                if (!done.acted() && acting.get()) {
+                    // An earlier attempt's act failed, yet did what was needed.
+                    done = new Attempt(done.obs(), true, done.obs().found());
+                }
+                if (!done.acted()) {
+                    bus.publish(new StepSkipped(t1, id, step.name(), stepResource, done.obs().found(), Map.of()));
+                    results.add(new StepResult(step.name(), StepResult.Status.SKIPPED, done.obs().found(), took));
+                    continue;
+                }
+                bus.publish(new StepSucceeded(t1, id, step.name(), stepResource, took, done.text(),
+                        OpsEvent.attributes("found", done.obs().found())));
+                results.add(new StepResult(step.name(), StepResult.Status.ACTED, done.text(), took));
             } catch (RuntimeException e) {
                 Instant t1 = clock.instant();
                 Duration took = Duration.between(t0, t1);
@@ -184,14 +209,40 @@ public final class Runbook {
                 Duration total = Duration.between(start, t1);
                 bus.publish(new RunbookFinished(t1, id, null, resource, false, total,
                         OpsEvent.attributes("runbook", name, "failedStep", step.name())));
-                throw new StepFailedException(step.name(), stepResource,
-                        new RunbookOutcome(id, name, results, total), e);
+                throw ended(step, new RunbookOutcome(id, name, results, total), e);
             }
         }
         Instant end = clock.instant();
         Duration total = Duration.between(start, end);
         bus.publish(new RunbookFinished(end, id, null, resource, true, total, OpsEvent.attributes("runbook", name)));
         return new RunbookOutcome(id, name, results, total);
+    }
+
+    private record Attempt(Observation obs, boolean acted, String text) {
+    }
+
+    private static Attempt attempt(Step step, RunContext ctx, AtomicBoolean acting) {
+        Observation obs = Objects.requireNonNull(step.observe(ctx), "observe returned null");
+        if (!obs.needsAction()) {
+            return new Attempt(obs, false, null);
+        }
+        acting.set(true);
+        String result = step.act(ctx, obs);
+        return new Attempt(obs, true, result == null || result.isBlank() ? obs.action() : result);
+    }
+
+    /**
+     * The exception a failed run throws: the step's own {@code OpsException} with the step and
+     * outcome recorded, or a {@link StepFailedException} around anything else.
+     */
+    private OpsException ended(Step step, RunbookOutcome outcome, RuntimeException e) {
+        if (e instanceof OpsException ops) {
+            if (ops.endedRun(step.name(), outcome)) {
+                ops.addSuppressed(new OpsException(StepFailedException.summary(step.name(), outcome, e)));
+            }
+            return ops;
+        }
+        return new StepFailedException(step.name(), resourceOf(step), outcome, e);
     }
 
     private void addNotRun(List<StepResult> results) {
@@ -225,6 +276,8 @@ public final class Runbook {
         private String resource;
         private EventBus bus = new EventBus();
         private Clock clock = Clock.systemUTC();
+        private RetryPolicy retries = RetryPolicy.stepDefaults();
+        private Duration stepDeadline = Duration.ofHours(1);
 
         private Builder(String name) {
             this.name = name;
@@ -297,6 +350,35 @@ public final class Runbook {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How a failing step is retried: a failure matching one of the policy's conditions is
+         * followed by a fresh observation and the act only if still needed. Default
+         * {@link RetryPolicy#stepDefaults()}.
+         *
+         * @param retries the policy
+         * @return this builder
+         */
+        public Builder retries(RetryPolicy retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
+            return this;
+        }
+
+        /**
+         * How long one step may take, its retries and its AWS calls' retries included.
+         *
+         * @param deadline more than zero; default 1 hour
+         * @return this builder
+         * @throws InvalidInputException if not positive
+         */
+        public Builder stepDeadline(Duration deadline) {
+            if (deadline == null || deadline.isZero() || deadline.isNegative()) {
+                throw new InvalidInputException("stepDeadline", String.valueOf(deadline),
+                        "give how long one step may take, e.g. Duration.ofMinutes(30)");
+            }
+            this.stepDeadline = deadline;
             return this;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.OpsEvent;
+import dev.opskit.core.event.Retrying;
 import dev.opskit.core.event.RunbookFinished;
 import dev.opskit.core.event.StepFailed;
 import dev.opskit.core.event.StepSkipped;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /** A fake "world" of resources the steps observe and change, so re-runs converge for real. */
 class RunbookTest {
@@ -139,14 +142,18 @@ class RunbookTest {
     void aFailedStepStopsTheRunAndARerunResumesAtThatStep() {
         failuresLeftInClone = 1;
         Runbook rb = runbook();
-        assertThatThrownBy(rb::run).isInstanceOfSatisfying(StepFailedException.class, e -> {
-            assertThat(e.step()).isEqualTo("create clone");
-            assertThat(e.getCause()).isInstanceOf(WrongStateException.class);
+        // The step's own exception reaches the caller, carrying the step and the outcome.
+        assertThatThrownBy(rb::run).isInstanceOfSatisfying(WrongStateException.class, e -> {
+            assertThat(e.step()).contains("create clone");
+            assertThat(e.getCause()).isNull();
             assertThat(e.lastState()).contains("modifying");
-            assertThat(e.getMessage()).contains("Step 'create clone'", "clone orders", "cluster orders is busy",
-                    "1 of 4 steps had finished", "run again");
-            assertThat(e.outcome().steps()).extracting(StepResult::status).containsExactly(StepResult.Status.ACTED,
-                    StepResult.Status.FAILED, StepResult.Status.NOT_RUN, StepResult.Status.NOT_RUN);
+            assertThat(e.getMessage()).contains("cluster orders is busy");
+            assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s.getMessage()).contains(
+                    "Step 'create clone'", "clone orders", "cluster orders is busy", "1 of 4 steps had finished",
+                    "run again"));
+            assertThat(e.outcome().orElseThrow().steps()).extracting(StepResult::status).containsExactly(
+                    StepResult.Status.ACTED, StepResult.Status.FAILED, StepResult.Status.NOT_RUN,
+                    StepResult.Status.NOT_RUN);
         });
         assertThat(events).filteredOn(StepFailed.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((StepFailed) e).error()).contains("busy"));
@@ -170,16 +177,113 @@ class RunbookTest {
     @Test
     void aFactNoStepProvidedIsAClearError() {
         Runbook rb = Runbook.named("lonely").step(startReplication()).build();
-        assertThatThrownBy(rb::run).isInstanceOf(StepFailedException.class)
+        assertThatThrownBy(rb::run).isInstanceOfSatisfying(WrongStateException.class,
+                e -> assertThat(e.step()).contains("start replication"))
                 .hasMessageContaining("needs 'binlogPosition', which no earlier step has provided");
     }
 
     @Test
     void planFailsWhenTheFirstObservationFails() {
         Runbook rb = Runbook.named("read only").step(readPosition()).build();
-        assertThatThrownBy(rb::plan).isInstanceOf(StepFailedException.class)
-                .hasMessageContaining("read position").hasMessageContaining("orders-clone");
+        assertThatThrownBy(rb::plan).isInstanceOfSatisfying(ResourceNotFoundException.class, e -> {
+            assertThat(e.step()).contains("read position");
+            assertThat(e.getSuppressed()[0].getMessage()).contains("Step 'read position'");
+        }).hasMessageContaining("orders-clone");
         assertThat(acts).hasValue(0);
+    }
+
+    @Test
+    void aFailureThatIsNotAnOpsExceptionArrivesWrappedWithTheStep() {
+        IllegalStateException bug = new IllegalStateException("unexpected null");
+        Runbook rb = Runbook.named("buggy").resource("orders")
+                .step("explode", ctx -> Observation.change("nothing", "explode"), (ctx, obs) -> {
+                    throw bug;
+                }).build();
+        assertThatThrownBy(rb::run).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.getCause()).isSameAs(bug);
+            assertThat(e.step()).contains("explode");
+            assertThat(e.resourceId()).contains("orders");
+            assertThat(e.getMessage()).contains("Step 'explode' of runbook 'buggy'",
+                    "IllegalStateException: unexpected null", "0 of 1 steps had finished");
+            assertThat(e.outcome().orElseThrow().failure().orElseThrow().step()).isEqualTo("explode");
+        });
+    }
+
+    @Test
+    void aNestedRunbookFailureKeepsTheInnermostStep() {
+        Runbook inner = Runbook.named("inner").step("deep", ctx -> {
+            throw new ConflictException("name taken", null);
+        }, (ctx, obs) -> "unused").build();
+        Runbook outer = Runbook.named("outer").step("call inner", ctx -> Observation.change("-", "run inner"),
+                (ctx, obs) -> inner.run().toString()).build();
+        assertThatThrownBy(outer::run).isInstanceOfSatisfying(ConflictException.class, e -> {
+            assertThat(e.step()).contains("deep");
+            assertThat(e.outcome().orElseThrow().runbook()).isEqualTo("inner");
+            assertThat(e.getSuppressed()).hasSize(1);
+        });
+    }
+
+    @Test
+    void aTransientAwsFailureOfAnActIsRetriedAfterObservingAgain() {
+        List<Retrying> retries = new ArrayList<>();
+        bus.subscribe(Retrying.class, retries::add);
+        AtomicInteger calls = new AtomicInteger();
+        // The first create call is carried out but its answer is lost (a 503); the second attempt
+        // observes that and does not create again.
+        Step create = Step.of("create group",
+                ctx -> world.contains("group") ? Observation.noChange("group exists")
+                        : Observation.change("no group", "create group"),
+                (ctx, obs) -> {
+                    calls.incrementAndGet();
+                    world.add("group");
+                    if (calls.get() == 1) {
+                        throw serverError(503);
+                    }
+                    return "created group";
+                });
+        RunbookOutcome out = Runbook.named("groups").step(create).events(bus).clock(time.clock())
+                .retries(RetryPolicy.stepDefaults().toBuilder().clock(time.clock()).sleeper(time.sleeper()).build())
+                .build().run();
+        assertThat(calls).hasValue(1);
+        assertThat(out.step("create group").status()).isEqualTo(StepResult.Status.ACTED);
+        assertThat(out.step("create group").text()).isEqualTo("group exists");
+        assertThat(retries).singleElement().satisfies(r -> {
+            assertThat(r.step()).isEqualTo("create group");
+            assertThat(r.condition()).isEqualTo("AWS server error or connection problem");
+            assertThat(r.attempt()).isEqualTo(1);
+        });
+        assertThat(time.sleeps()).hasSize(1);
+    }
+
+    @Test
+    void stepRetriesEndAtTheStepDeadlineWithTheStepsOwnError() {
+        AtomicInteger calls = new AtomicInteger();
+        Runbook rb = Runbook.named("throttled").step("modify", ctx -> Observation.change("-", "modify"),
+                        (ctx, obs) -> {
+                            calls.incrementAndGet();
+                            throw throttled();
+                        })
+                .clock(time.clock()).stepDeadline(Duration.ofSeconds(30))
+                .retries(RetryPolicy.stepDefaults().toBuilder().maxAttempts(100).clock(time.clock())
+                        .sleeper(time.sleeper()).build())
+                .build();
+        assertThatThrownBy(rb::run).isInstanceOfSatisfying(StepFailedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOf(AwsServiceException.class);
+            assertThat(e.getCause().getSuppressed()).anySatisfy(s -> assertThat(s.getMessage())
+                    .contains("Gave up retrying 'AWS throttling'", "deadline of step 'modify'"));
+        });
+        assertThat(calls.get()).isGreaterThan(2);
+        assertThat(time.totalSlept()).isLessThanOrEqualTo(Duration.ofSeconds(30));
+    }
+
+    private static AwsServiceException serverError(int status) {
+        return AwsServiceException.builder().statusCode(status).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("ServiceUnavailable").errorMessage("Service is unavailable").build()).build();
+    }
+
+    private static AwsServiceException throttled() {
+        return AwsServiceException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("Throttling").errorMessage("Rate exceeded").build()).build();
     }
 
     @Test

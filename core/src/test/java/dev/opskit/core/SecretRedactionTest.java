@@ -38,7 +38,7 @@ class SecretRedactionTest {
         VirtualTime time = VirtualTime.startingAt(java.time.Instant.EPOCH);
 
         Runbook rb;
-        StepFailedException failure;
+        OpsException failure;
         String plan;
         String stderr;
         try (JsonLinesListener json = EventListener.jsonLines(jsonFile)) {
@@ -80,10 +80,10 @@ class SecretRedactionTest {
                     .events(bus).clock(time.clock()).build();
             plan = rb.plan().toString();
             String[] captured = new String[1];
-            stderr = captureStderr(() -> captured[0] = String.valueOf(catchThrowableOfType(StepFailedException.class,
+            stderr = captureStderr(() -> captured[0] = String.valueOf(catchThrowableOfType(OpsException.class,
                     rb::run)));
-            StepFailedException[] again = new StepFailedException[1];
-            stderr += captureStderr(() -> again[0] = catchThrowableOfType(StepFailedException.class, rb::run));
+            OpsException[] again = new OpsException[1];
+            stderr += captureStderr(() -> again[0] = catchThrowableOfType(OpsException.class, rb::run));
             failure = again[0];
             assertThat(captured[0]).contains("login failed");
         }
@@ -97,7 +97,10 @@ class SecretRedactionTest {
         assertThat(stderr).contains("login failed", "password=" + Secret.REDACTED);
         // ... and none of them reveals the secret.
         List<String> outputs = new ArrayList<>(List.of(json, console.toString(StandardCharsets.UTF_8), stderr, plan,
-                failure.getMessage(), failure.outcome().toString(), rb.toString()));
+                failure.getMessage(), failure.outcome().orElseThrow().toString(), rb.toString()));
+        for (Throwable suppressed : failure.getSuppressed()) {
+            outputs.add(suppressed.getMessage());
+        }
         events.forEach(e -> outputs.add(e.toString()));
         events.forEach(e -> outputs.add(e.message()));
         for (String out : outputs) {
