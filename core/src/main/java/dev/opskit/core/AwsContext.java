@@ -1,5 +1,7 @@
 package dev.opskit.core;
 
+import dev.opskit.core.event.EventBus;
+import dev.opskit.core.internal.CallRetryStrategy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * Where and as whom AWS calls go: credentials, region, an optional endpoint override (for
- * {@code LocalAws} or a VPC endpoint) and SDK client overrides (retry strategy, HTTP client).
+ * {@code LocalAws} or a VPC endpoint), how calls are retried ({@link CallRetries}: throttling and
+ * transient errors until a deadline, by default) and SDK client overrides (HTTP client,
+ * interceptors).
  * It builds SDK clients on demand, caches one per client type, and closes what it built.
  * Every opskit entry point has an overload that takes a context; without one it uses
  * {@link #defaults()}.
@@ -45,6 +48,8 @@ public final class AwsContext implements AutoCloseable {
     private final Region region;
     private final URI endpointOverride;
     private final RetryStrategy retryStrategy;
+    private final CallRetries retries;
+    private final EventBus events;
     private final SdkHttpClient userHttpClient;
     private final Consumer<ClientOverrideConfiguration.Builder> overrides;
     private final String accountHint;
@@ -59,6 +64,8 @@ public final class AwsContext implements AutoCloseable {
         this.region = b.region;
         this.endpointOverride = b.endpointOverride;
         this.retryStrategy = b.retryStrategy;
+        this.retries = b.retries;
+        this.events = b.events;
         this.userHttpClient = b.httpClient;
         this.overrides = b.overrides;
         this.accountHint = b.accountHint;
@@ -87,6 +94,8 @@ public final class AwsContext implements AutoCloseable {
         b.region = region;
         b.endpointOverride = endpointOverride;
         b.retryStrategy = retryStrategy;
+        b.retries = retries;
+        b.events = events;
         b.httpClient = userHttpClient;
         b.overrides = overrides;
         b.accountHint = accountHint;
@@ -106,6 +115,14 @@ public final class AwsContext implements AutoCloseable {
     /** @return the endpoint override, if any */
     public Optional<URI> endpointOverride() {
         return Optional.ofNullable(endpointOverride);
+    }
+
+    /**
+     * @return how calls through this context are retried (ignored for clients if an SDK
+     *     {@link Builder#retryStrategy retry strategy} was given instead)
+     */
+    public CallRetries retries() {
+        return retries;
     }
 
     /** @return the account id these credentials are expected to belong to, if it was given */
@@ -147,6 +164,9 @@ public final class AwsContext implements AutoCloseable {
         ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder();
         if (retryStrategy != null) {
             o.retryStrategy(retryStrategy);
+        } else {
+            CallRetryStrategy strategy = new CallRetryStrategy(retries, events);
+            o.retryStrategy(strategy).addExecutionInterceptor(strategy.interceptor());
         }
         if (overrides != null) {
             overrides.accept(o);
@@ -222,6 +242,8 @@ public final class AwsContext implements AutoCloseable {
         private Region region;
         private URI endpointOverride;
         private RetryStrategy retryStrategy;
+        private CallRetries retries = CallRetries.defaults();
+        private EventBus events;
         private SdkHttpClient httpClient;
         private Consumer<ClientOverrideConfiguration.Builder> overrides;
         private String accountHint;
@@ -278,30 +300,51 @@ public final class AwsContext implements AutoCloseable {
         }
 
         /**
-         * The SDK retry strategy for transport errors and throttling.
+         * How calls are retried; see {@link CallRetries} for the defaults (throttling and
+         * transient errors until a deadline, a {@code Retrying} event per retry).
+         *
+         * @param retries the retry settings
+         * @return this builder
+         */
+        public Builder retries(CallRetries retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
+            this.retryStrategy = null;
+            return this;
+        }
+
+        /**
+         * Caps the attempts per call (the first included) on top of the {@link #retries} deadline,
+         * e.g. for a test that expects a throttled call to fail quickly.
+         *
+         * @param attempts 1 (no retries) to 1000
+         * @return this builder
+         * @throws InvalidInputException if out of range
+         */
+        public Builder maxAttempts(int attempts) {
+            return retries(retries.withMaxAttempts(attempts));
+        }
+
+        /**
+         * Where {@code Retrying} events of calls made outside a runbook step go (inside a step
+         * they go to the runbook's bus).
+         *
+         * @param bus the bus
+         * @return this builder
+         */
+        public Builder events(EventBus bus) {
+            this.events = Objects.requireNonNull(bus, "bus");
+            return this;
+        }
+
+        /**
+         * Replaces opskit's retries with an SDK retry strategy of your own (no deadline, no
+         * {@code Retrying} events, the SDK's own rules); {@link #retries} switches back.
          *
          * @param strategy the strategy
          * @return this builder
          */
         public Builder retryStrategy(RetryStrategy strategy) {
             this.retryStrategy = Objects.requireNonNull(strategy, "strategy");
-            return this;
-        }
-
-        /**
-         * Shorthand for the SDK's standard retry strategy with this many attempts in all.
-         *
-         * @param attempts 1 (no retries) to 20
-         * @return this builder
-         * @throws InvalidInputException if out of range
-         */
-        public Builder maxAttempts(int attempts) {
-            if (attempts < 1 || attempts > 20) {
-                throw new InvalidInputException("maxAttempts", Integer.toString(attempts),
-                        "give 1 (no retries) to 20 attempts");
-            }
-            this.retryStrategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(attempts).build();
             return this;
         }
 

@@ -52,8 +52,6 @@ public final class LocalAws implements AutoCloseable {
     /** Where database servers live unless {@link Builder#dataDir(Path)} says otherwise. */
     public static final Path DEFAULT_DATA_DIR =
             Path.of(System.getProperty("user.home"), ".cache", "opskit", "local-aws");
-    /** SDK attempts per call in contexts from {@link #context}: few, so failures show quickly. */
-    public static final int CONTEXT_MAX_ATTEMPTS = 3;
 
     private final Identities identities;
     private final AwsHttpServer server;
@@ -198,8 +196,11 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * A context that signs as an account, in a region, against this LocalAws, with
-     * {@value #CONTEXT_MAX_ATTEMPTS} SDK attempts per call.
+     * A context that signs as an account, in a region, against this LocalAws. Its calls retry as
+     * any context's do by default ({@link dev.opskit.core.CallRetries#defaults()}), so a runbook
+     * rehearsed here with injected throttling behaves as it would on AWS; a test that expects a
+     * throttled call to fail quickly caps the attempts with
+     * {@code aws.context().toBuilder().maxAttempts(1).build()}.
      *
      * <pre>{@code
      * LocalAccount prod = aws.createAccount();
@@ -216,7 +217,6 @@ public final class LocalAws implements AutoCloseable {
                 .credentials(account.credentials())
                 .region(region)
                 .endpointOverride(endpoint())
-                .maxAttempts(CONTEXT_MAX_ATTEMPTS)
                 .account(account.id())
                 .build();
     }
