@@ -9,6 +9,10 @@ import dev.opskit.testkit.internal.protocol.JsonService;
 import dev.opskit.testkit.internal.protocol.QueryEnvelope;
 import dev.opskit.testkit.internal.protocol.QueryRequest;
 import dev.opskit.testkit.internal.protocol.QueryService;
+import dev.opskit.testkit.internal.protocol.RestJsonService;
+import dev.opskit.testkit.internal.protocol.RestRequest;
+import dev.opskit.testkit.internal.protocol.RestResponse;
+import dev.opskit.testkit.internal.protocol.RestRoutes;
 import dev.opskit.testkit.internal.protocol.Xml;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -34,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of LocalAws: one JDK {@link HttpServer} on a loopback port. Each request is
  * routed by the service in its SigV4 credential scope, authenticated, counted and possibly
- * faulted by the {@link FaultEngine}, then handed to the service in its protocol.
+ * faulted by the {@link FaultEngine}, then handed to the service in its protocol (awsQuery,
+ * awsJson1_1, restJson1). A request without a signature is routed by its method and path to a
+ * restJson1 service's unsigned route (SSO-OIDC, the SSO portal), or refused.
  */
 public final class AwsHttpServer implements AutoCloseable {
     private static final String NODELAY = "sun.net.httpserver.nodelay";
@@ -126,20 +134,33 @@ public final class AwsHttpServer implements AutoCloseable {
         try {
             IncomingRequest request = read(exchange);
             String authorization = request.header("authorization");
-            if (authorization == null) {
-                throw new AwsError("MissingAuthenticationToken", 403, true,
-                        "Request is missing Authentication Token; sign requests with SigV4 using a LocalAws "
-                                + "account's access key");
+            if (authorization == null || !authorization.startsWith("AWS4-")) {
+                Optional<Unsigned> unsigned = unsignedRoute(request);
+                if (unsigned.isEmpty()) {
+                    throw new AwsError("MissingAuthenticationToken", 403, true,
+                            "Request is missing Authentication Token; sign requests with SigV4 using a LocalAws "
+                                    + "account's access key");
+                }
+                protocol = Protocol.REST;
+                RestJsonService rest = unsigned.get().service();
+                service = rest.signingName();
+                operation = unsigned.get().match().route().operation();
+                applyFaults(exchange, service, operation);
+                sendRest(exchange, rest.handle(restRequest(request, unsigned.get().match(), service, null,
+                        requestId, received)), requestId);
+                LOG.debug("{} {} {} -> answered (unsigned)", service, operation, requestId);
+                return;
             }
             AuthorizationHeader auth = AuthorizationHeader.parse(authorization);
             service = auth.service();
             QueryService query = services.query(service).orElse(null);
             JsonService json = services.json(service).orElse(null);
-            if (query == null && json == null) {
+            RestJsonService rest = services.rest(service).orElse(null);
+            if (query == null && json == null && rest == null) {
                 throw AwsError.badRequest("UnknownService", "LocalAws does not emulate the service with signing name '"
                         + service + "'; it emulates " + services.names());
             }
-            protocol = query != null ? Protocol.QUERY : Protocol.JSON;
+            protocol = query != null ? Protocol.QUERY : json != null ? Protocol.JSON : Protocol.REST;
             namespace = query != null ? query.xmlNamespace() : null;
             Caller caller = verifier.verify(request, auth);
 
@@ -156,13 +177,21 @@ public final class AwsHttpServer implements AutoCloseable {
                 Xml result = query.handle(new QueryRequest(service, operation, params, caller.accountId(),
                         caller.region(), caller.accessKeyId(), requestId, received));
                 send(exchange, 200, "text/xml", QueryEnvelope.success(operation, namespace, result, requestId), requestId);
-            } else {
+            } else if (json != null) {
                 operation = jsonOperation(request, json);
                 Map<String, Object> body = decodeJson(request);
                 applyFaults(exchange, service, operation);
                 Object result = json.handle(new JsonRequest(service, operation, body, caller.accountId(),
                         caller.region(), caller.accessKeyId(), requestId, received));
                 send(exchange, 200, JSON_TYPE, JSON.std.asString(result == null ? Map.of() : result), requestId);
+            } else {
+                RestRoutes.Match match = RestRoutes.match(rest.routes(), request.method(), request.rawPath(), false)
+                        .orElseThrow(() -> new AwsError("UnknownOperationException", 404, true, "No operation of "
+                                + rest.signingName() + " is bound to " + request.method() + " " + request.rawPath()));
+                operation = match.route().operation();
+                applyFaults(exchange, service, operation);
+                sendRest(exchange, rest.handle(restRequest(request, match, service, caller, requestId, received)),
+                        requestId);
             }
             LOG.debug("{} {} {} -> 200", service, operation, requestId);
         } catch (DroppedConnection e) {
@@ -194,8 +223,9 @@ public final class AwsHttpServer implements AutoCloseable {
             return;
         }
         switch (fault.kind()) {
-            case THROTTLE -> throw AwsError.badRequest(
-                    services.json(service).isPresent() ? "ThrottlingException" : "Throttling", "Rate exceeded");
+            case THROTTLE -> throw services.rest(service).map(RestJsonService::throttlingError)
+                    .orElseGet(() -> AwsError.badRequest(
+                            services.json(service).isPresent() ? "ThrottlingException" : "Throttling", "Rate exceeded"));
             case SERVER_ERROR -> throw fault.status() == 503
                     ? new AwsError("ServiceUnavailable", 503, false, "Service is unavailable (injected by LocalAws faults)")
                     : new AwsError("InternalFailure", fault.status(), false,
@@ -204,6 +234,47 @@ public final class AwsHttpServer implements AutoCloseable {
             case DROP_CONNECTION -> throw new DroppedConnection();
             default -> {
             }
+        }
+    }
+
+    private record Unsigned(RestJsonService service, RestRoutes.Match match) {
+    }
+
+    private Optional<Unsigned> unsignedRoute(IncomingRequest request) {
+        for (RestJsonService rest : services.unsignedRest()) {
+            Optional<RestRoutes.Match> m = RestRoutes.match(rest.routes(), request.method(), request.rawPath(), true);
+            if (m.isPresent()) {
+                return Optional.of(new Unsigned(rest, m.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static RestRequest restRequest(IncomingRequest request, RestRoutes.Match match, String service,
+            Caller caller, String requestId, Instant received) {
+        Map<String, List<String>> query = FormData.parse(request.rawQuery()).values();
+        return new RestRequest(service, match.route().operation(), request.method(), request.rawPath(),
+                match.params(), query, request.headers(), request.body(),
+                caller == null ? null : caller.accountId(), caller == null ? null : caller.region(),
+                caller == null ? null : caller.accessKeyId(), requestId, received);
+    }
+
+    private static void sendRest(HttpExchange exchange, RestResponse response, String requestId) {
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        if (response.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        }
+        try {
+            boolean noBody = response.body().length == 0;
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
+            if (!noBody) {
+                exchange.getResponseBody().write(response.body());
+            }
+        } catch (IOException e) {
+            LOG.debug("client closed the connection before the response for {}", requestId, e);
+        } finally {
+            exchange.close();
         }
     }
 
@@ -262,7 +333,14 @@ public final class AwsHttpServer implements AutoCloseable {
     private static void sendError(HttpExchange exchange, Protocol protocol, String namespace, AwsError e,
             String requestId) {
         try {
-            if (protocol == Protocol.JSON) {
+            if (protocol == Protocol.REST) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("Type", e.senderFault() ? "User" : "Service");
+                body.put("message", e.getMessage());
+                body.putAll(e.fields());
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", e.code());
+                send(exchange, e.httpStatus(), "application/json", JSON.std.asString(body), requestId);
+            } else if (protocol == Protocol.JSON) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("__type", e.code());
                 body.put("message", e.getMessage());
@@ -292,7 +370,7 @@ public final class AwsHttpServer implements AutoCloseable {
         }
     }
 
-    private enum Protocol { QUERY, JSON }
+    private enum Protocol { QUERY, JSON, REST }
 
     /** Unwinds a request whose connection an injected fault drops. */
     private static final class DroppedConnection extends RuntimeException {
