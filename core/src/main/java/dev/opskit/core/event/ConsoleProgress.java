@@ -7,9 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
- * Human progress for a terminal or JShell: one line per step result, and for waits a single
- * line rewritten in place (with {@code \r}) on every attempt, so a ten-minute wait shows as one
- * updating line rather than a hundred.
+ * Human progress for a terminal or JShell: one line per step result, and for waits and retries a
+ * single line rewritten in place (with {@code \r}) on every attempt, so a ten-minute wait or a
+ * throttled API shows as one updating line rather than a hundred.
  *
  * <pre>{@code
  * bus.subscribe(ConsoleProgress.to(System.out));
@@ -55,6 +55,15 @@ public final class ConsoleProgress implements EventListener {
             String line = prefix + "~ " + (w.step() == null ? "" : w.step() + ": ") + w.resource() + " "
                     + w.observedState() + ", attempt " + w.attempt() + ", " + Durations.human(w.elapsed())
                     + (w.nextDelay() == null ? "" : ", next in " + Durations.human(w.nextDelay()));
+            int pad = Math.max(0, progressWidth - line.length());
+            out.print("\r" + line + " ".repeat(pad));
+            progressWidth = line.length();
+            out.flush();
+            return;
+        }
+        if (event instanceof Retrying r) {
+            String line = prefix + "~ " + (r.step() == null ? "" : r.step() + ": ") + "retrying, " + r.condition()
+                    + " (attempt " + r.attempt() + ", next in " + Durations.human(r.nextDelay()) + ")";
             int pad = Math.max(0, progressWidth - line.length());
             out.print("\r" + line + " ".repeat(pad));
             progressWidth = line.length();

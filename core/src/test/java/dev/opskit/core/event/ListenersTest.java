@@ -85,6 +85,24 @@ class ListenersTest {
     }
 
     @Test
+    void consoleShowsRetriesOnTheProgressLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress console = EventListener.console(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .inZone(ZoneOffset.UTC);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            console.onEvent(new Retrying(T.plusSeconds(attempt), "rb-0000abcd", "binlog-parameter-group", "orders",
+                    "Rds DescribeDBClusters throttled", attempt, Duration.ofMillis(400), "Rate exceeded", Map.of()));
+        }
+        console.onEvent(new StepSucceeded(T.plusSeconds(5), "rb-0000abcd", "binlog-parameter-group", "orders",
+                Duration.ofSeconds(5), "binlog on", Map.of()));
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n", -1);
+        assertThat(lines[0].chars().filter(c -> c == '\r').count()).isEqualTo(3);
+        assertThat(lines[0].substring(lines[0].lastIndexOf('\r') + 1)).isEqualTo("10:00:03 rb-0000abcd  ~ "
+                + "binlog-parameter-group: retrying, Rds DescribeDBClusters throttled (attempt 3, next in 400ms)");
+        assertThat(lines[1]).startsWith("10:00:05 rb-0000abcd  + binlog-parameter-group: done in 5s");
+    }
+
+    @Test
     void slf4jLogsTheMessageWithKeyValuePairs() {
         String logged = captureStderr(() -> EventListener.slf4j().onEvent(new StepFailed(T, "rb-0000abcd",
                 "create clone", "orders", Duration.ofSeconds(3), "cluster busy", OpsEvent.attributes("code", 409))));
