@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * from the machine's own AWS configuration.
  *
  * <pre>{@code
- * AwsCli cli = AwsCli.against(aws, aws.defaultAccount());
+ * AwsCli cli = AwsCli.against(aws);
  * String identity = cli.ok("sts", "get-caller-identity");
  * }</pre>
  */
@@ -46,6 +46,11 @@ final class AwsCli {
     /** Skips the calling test when the CLI is not installed. */
     static void assumeInstalled() {
         assumeTrue(Files.isExecutable(AWS_CLI), "the AWS CLI is not installed at " + AWS_CLI);
+    }
+
+    /** The CLI signing as LocalAws's default account in its default region. */
+    static AwsCli against(LocalAws aws) {
+        return against(aws, aws.defaultAccount());
     }
 
     /** The CLI signing as {@code account} in LocalAws's default region. */

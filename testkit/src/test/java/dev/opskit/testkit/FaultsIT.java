@@ -5,46 +5,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.AwsContext;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 class FaultsIT {
-    private static LocalAws aws;
-
-    @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        aws.close();
-    }
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
 
     @AfterEach
     void clear() {
-        aws.faults().clear();
+        AWS.aws().faults().clear();
     }
 
     @Test
     void sdkRetriesInjectedThrottlingAndSucceedsOnTheThirdAttempt() {
-        Faults.Injection throttle = aws.faults().next(2).throttle("sts", "GetCallerIdentity");
+        Faults.Injection throttle = AWS.aws().faults().next(2).throttle("sts", "GetCallerIdentity");
         try (AwsContext ctx = context(3)) {
             assertThat(sts(ctx).getCallerIdentity().account()).isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
         }
-        assertThat(aws.faults().calls("sts", "GetCallerIdentity")).isEqualTo(3);
+        assertThat(AWS.aws().faults().calls("sts", "GetCallerIdentity")).isEqualTo(3);
         assertThat(throttle.triggered()).isEqualTo(2);
         assertThat(throttle.exhausted()).isTrue();
     }
 
     @Test
     void throttlingBeyondTheAttemptsReachesTheCallerAsThrottling() {
-        aws.faults().always().throttle("sts", "*");
+        AWS.aws().faults().always().throttle("sts", "*");
         try (AwsContext ctx = context(2)) {
             assertThatThrownBy(() -> sts(ctx).getCallerIdentity()).isInstanceOfSatisfying(StsException.class, e -> {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("Throttling");
@@ -53,13 +43,13 @@ class FaultsIT {
                 assertThat(e.isThrottlingException()).isTrue();
             });
         }
-        assertThat(aws.faults().calls("sts", "GetCallerIdentity")).isEqualTo(2);
+        assertThat(AWS.aws().faults().calls("sts", "GetCallerIdentity")).isEqualTo(2);
     }
 
     @Test
     void serverErrorsCarryTheirStatusAndCode() {
-        aws.faults().next(1).serverError("sts", "GetCallerIdentity", 503);
-        aws.faults().next(1).serverError("*", "*", 500);
+        AWS.aws().faults().next(1).serverError("sts", "GetCallerIdentity", 503);
+        AWS.aws().faults().next(1).serverError("*", "*", 500);
         try (AwsContext ctx = context(1)) {
             assertThatThrownBy(() -> sts(ctx).getCallerIdentity()).isInstanceOfSatisfying(StsException.class, e -> {
                 assertThat(e.statusCode()).isEqualTo(503);
@@ -75,22 +65,22 @@ class FaultsIT {
 
     @Test
     void droppedConnectionIsAClientErrorWithoutRetriesAndRetriedOtherwise() {
-        aws.faults().next(1).dropConnection("sts", "*");
+        AWS.aws().faults().next(1).dropConnection("sts", "*");
         try (AwsContext once = context(1)) {
             assertThatThrownBy(() -> sts(once).getCallerIdentity()).isInstanceOf(SdkClientException.class);
         }
-        aws.faults().next(1).dropConnection("sts", "*");
+        AWS.aws().faults().next(1).dropConnection("sts", "*");
         try (AwsContext twice = context(2)) {
             assertThat(sts(twice).getCallerIdentity().account()).isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
         }
-        assertThat(aws.faults().calls("sts", "GetCallerIdentity")).isEqualTo(3);
+        assertThat(AWS.aws().faults().calls("sts", "GetCallerIdentity")).isEqualTo(3);
     }
 
     @Test
     void latencyDelaysTheAnswerAndClosingTheInjectionRemovesIt() {
         // long enough that a loaded machine's own delays cannot pass for it
         Duration latency = Duration.ofSeconds(1);
-        Faults.Injection slow = aws.faults().always().latency("sts", "GetCallerIdentity", latency);
+        Faults.Injection slow = AWS.aws().faults().always().latency("sts", "GetCallerIdentity", latency);
         try (AwsContext ctx = context(1)) {
             sts(ctx).getCallerIdentity(); // warm up the connection and client
             long t0 = System.nanoTime();
@@ -107,8 +97,8 @@ class FaultsIT {
     }
 
     private static AwsContext context(int attempts) {
-        return AwsContext.builder().credentials(aws.defaultAccount().credentials()).region("us-east-1")
-                .endpointOverride(aws.endpoint()).maxAttempts(attempts).build();
+        return AwsContext.builder().credentials(AWS.aws().defaultAccount().credentials()).region("us-east-1")
+                .endpointOverride(AWS.aws().endpoint()).maxAttempts(attempts).build();
     }
 
     private static StsClient sts(AwsContext ctx) {

@@ -1,5 +1,6 @@
 package dev.opskit.testkit;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +29,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RdsCliIT {
     @RegisterExtension
-    static final LocalAwsForCli LOCAL = new LocalAwsForCli(LocalAws::start);
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
+
+    @BeforeAll
+    static void needsTheCli() {
+        AwsCli.assumeInstalled();
+    }
 
     @Test
     void parameterGroupClusterInstanceRebootCloneAndEvents() throws Exception {
@@ -67,7 +73,7 @@ class RdsCliIT {
         assertThat(ok("rds", "describe-events", "--source-type", "db-instance", "--source-identifier",
                 "cli-src-1")).contains("DB instance restarted");
 
-        AwsCli.Result missing = LOCAL.cli().run("rds", "describe-db-clusters", "--db-cluster-identifier", "nope");
+        AwsCli.Result missing = AwsCli.against(AWS.aws()).run("rds", "describe-db-clusters", "--db-cluster-identifier", "nope");
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("DBClusterNotFoundFault");
     }
@@ -238,6 +244,6 @@ class RdsCliIT {
     }
 
     private static String ok(String... args) throws Exception {
-        return LOCAL.cli().ok(args);
+        return AwsCli.against(AWS.aws()).ok(args);
     }
 }

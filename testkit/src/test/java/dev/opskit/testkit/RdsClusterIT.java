@@ -4,6 +4,7 @@ import dev.opskit.core.AwsContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -34,16 +35,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class RdsClusterIT {
     private static final String PASSWORD = "Sup3rSecretPw";
 
-    private static LocalAws aws;
-    private static AwsContext ctx;
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     private static RdsClient rds;
     private static RdsWaiter waiter;
 
     @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
+    static void clients() {
+        rds = AWS.client(RdsClient.class, RdsClient::builder);
         // The model's waiters poll every 30 s; LocalAws transitions take well under a second.
         waiter = RdsWaiter.builder().client(rds).overrideConfiguration(WaiterOverrideConfiguration.builder()
                 .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
@@ -51,15 +50,9 @@ class RdsClusterIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void closeWaiter() {
         if (waiter != null) {
             waiter.close();
-        }
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
         }
     }
 
@@ -175,8 +168,8 @@ class RdsClusterIT {
                         .engineVersion("8.0.mysql_aurora.3.04.0").applyImmediately(true)));
         assertThat(major.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
 
-        LocalAccount other = aws.createAccount();
-        try (AwsContext otherCtx = aws.context(other, LocalAws.DEFAULT_REGION)) {
+        LocalAccount other = AWS.aws().createAccount();
+        try (AwsContext otherCtx = AWS.aws().context(other, LocalAws.DEFAULT_REGION)) {
             RdsClient otherRds = otherCtx.client(RdsClient.class, RdsClient::builder);
             assertThat(otherRds.describeDBClusters().dbClusters()).isEmpty();
             assertThat(catchThrowableOfType(DbClusterNotFoundException.class,

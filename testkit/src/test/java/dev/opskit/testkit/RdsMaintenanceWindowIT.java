@@ -1,12 +1,11 @@
 package dev.opskit.testkit;
 
-import dev.opskit.core.AwsContext;
 import dev.opskit.core.Backoff;
 import dev.opskit.core.VirtualTime;
 import dev.opskit.core.Waiter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
@@ -40,27 +39,15 @@ class RdsMaintenanceWindowIT {
     /** A Wednesday, 12:00 UTC. */
     private static final Instant WEDNESDAY_NOON = Instant.parse("2026-01-07T12:00:00Z");
 
-    private VirtualTime time;
-    private LocalAws aws;
-    private AwsContext ctx;
+    private final VirtualTime time = VirtualTime.startingAt(WEDNESDAY_NOON);
+    @RegisterExtension
+    final LocalAwsExtension local = LocalAwsExtension.builder().clock(time.clock()).timings(Timings.defaults())
+            .perTest();
     private RdsClient rds;
 
     @BeforeEach
-    void start() {
-        time = VirtualTime.startingAt(WEDNESDAY_NOON);
-        aws = LocalAws.builder().clock(time.clock()).timings(Timings.defaults()).start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
-    }
-
-    @AfterEach
-    void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
+    void client() {
+        rds = local.client(RdsClient.class, RdsClient::builder);
     }
 
     @Test

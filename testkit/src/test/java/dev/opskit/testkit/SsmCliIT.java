@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +28,17 @@ class SsmCliIT {
     static Path dataDir;
 
     @RegisterExtension
-    static final LocalAwsForCli LOCAL =
-            new LocalAwsForCli(() -> LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start());
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder()
+            .clock(TIME.clock()).configure(b -> b.dataDir(dataDir)).perClass();
+
+    @BeforeAll
+    static void needsTheCli() {
+        AwsCli.assumeInstalled();
+    }
 
     @Test
     void seedCommandsCreateRegisterAndListASuccessfulExecution() throws Exception {
-        LocalInstances.Instance instance = LOCAL.aws().instances().list().get(0);
+        LocalInstances.Instance instance = AWS.aws().instances().list().get(0);
         Files.writeString(instance.sandbox().resolve("seed-marker.txt"), "x");
 
         Map<String, Object> info = json(cli("ssm", "describe-instance-information"));
@@ -107,7 +113,7 @@ class SsmCliIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         List<Map<String, Object>> list = List.of();
         while (System.nanoTime() < deadline) {
-            assertThat(LOCAL.aws().awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(AWS.aws().awaitIdle(Duration.ofSeconds(10))).isTrue();
             list = executions(windowId);
             if (!list.isEmpty() && !"PENDING".equals(list.get(0).get("Status"))
                     && !"IN_PROGRESS".equals(list.get(0).get("Status"))) {
@@ -124,6 +130,6 @@ class SsmCliIT {
     }
 
     private static AwsCli.Result cli(String... args) throws IOException, InterruptedException {
-        return LOCAL.cli().run(args);
+        return AwsCli.against(AWS.aws()).run(args);
     }
 }

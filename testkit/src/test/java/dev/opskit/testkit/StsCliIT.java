@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.Secret;
 import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real AWS CLI v2 (Python, botocore signer, its own form encoding) against LocalAws STS. */
 class StsCliIT {
     @RegisterExtension
-    static final LocalAwsForCli LOCAL = new LocalAwsForCli(LocalAws::start);
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
+
+    @BeforeAll
+    static void needsTheCli() {
+        AwsCli.assumeInstalled();
+    }
 
     @Test
     void getCallerIdentityShowsTheAccountOfTheKey() throws Exception {
-        LocalAccount account = LOCAL.aws().createAccount();
+        LocalAccount account = AWS.aws().createAccount();
 
         AwsCli.Result r = cli(account.accessKeyId(), account.secretAccessKey(), "sts", "get-caller-identity");
 
@@ -25,8 +31,8 @@ class StsCliIT {
 
     @Test
     void assumeRoleWithTagsAndExternalIdReturnsTemporaryCredentials() throws Exception {
-        LocalAccount caller = LOCAL.aws().defaultAccount();
-        LocalAccount target = LOCAL.aws().createAccount();
+        LocalAccount caller = AWS.aws().defaultAccount();
+        LocalAccount target = AWS.aws().createAccount();
 
         AwsCli.Result r = cli(caller.accessKeyId(), caller.secretAccessKey(), "sts", "assume-role",
                 "--role-arn", target.roleArn("deploy"), "--role-session-name", "cli+session=1",
@@ -40,7 +46,7 @@ class StsCliIT {
 
     @Test
     void wrongSecretFailsWithSignatureDoesNotMatch() throws Exception {
-        AwsCli.Result r = cli(LOCAL.aws().defaultAccount().accessKeyId(), Secret.of("definitely-not-it"), "sts",
+        AwsCli.Result r = cli(AWS.aws().defaultAccount().accessKeyId(), Secret.of("definitely-not-it"), "sts",
                 "get-caller-identity");
 
         assertThat(r.exit()).isNotZero();
@@ -49,6 +55,6 @@ class StsCliIT {
 
     private static AwsCli.Result cli(String akid, Secret secret, String... args)
             throws IOException, InterruptedException {
-        return AwsCli.of(LOCAL.aws().endpoint(), akid, secret, "eu-central-1").run(args);
+        return AwsCli.of(AWS.aws().endpoint(), akid, secret, "eu-central-1").run(args);
     }
 }

@@ -10,9 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,28 +23,12 @@ import software.amazon.awssdk.services.sts.model.StsException;
 
 class StsIT {
     private static final MovableClock CLOCK = new MovableClock();
-    private static LocalAws aws;
-    private static AwsContext ctx;
-
-    @BeforeAll
-    static void start() {
-        aws = LocalAws.builder().clock(CLOCK).start();
-        ctx = aws.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(CLOCK).perClass();
 
     @Test
     void defaultContextIsTheDefaultAccountRoot() {
-        GetCallerIdentityResponse id = sts(ctx).getCallerIdentity();
+        GetCallerIdentityResponse id = sts(AWS.context()).getCallerIdentity();
 
         assertThat(id.account()).isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
         assertThat(id.arn()).isEqualTo("arn:aws:iam::111111111111:root");
@@ -54,20 +37,20 @@ class StsIT {
 
     @Test
     void eachAccountsKeySeesOnlyThatAccount() {
-        LocalAccount a = aws.createAccount();
-        LocalAccount b = aws.createAccount("444444444444");
-        try (AwsContext ca = aws.context(a, "eu-west-1"); AwsContext cb = aws.context(b, "us-west-2")) {
+        LocalAccount a = AWS.aws().createAccount();
+        LocalAccount b = AWS.aws().createAccount("444444444444");
+        try (AwsContext ca = AWS.aws().context(a, "eu-west-1"); AwsContext cb = AWS.aws().context(b, "us-west-2")) {
             assertThat(sts(ca).getCallerIdentity().account()).isEqualTo(a.id()).isNotEqualTo(b.id());
             assertThat(sts(cb).getCallerIdentity().account()).isEqualTo("444444444444");
         }
-        assertThat(aws.account("444444444444")).isEqualTo(b);
+        assertThat(AWS.aws().account("444444444444")).isEqualTo(b);
     }
 
     @Test
     void wrongSecretArrivesAsTypedSignatureDoesNotMatch() {
-        LocalAccount real = aws.defaultAccount();
+        LocalAccount real = AWS.aws().defaultAccount();
         LocalAccount forged = new LocalAccount(real.id(), real.accessKeyId(), Secret.of("wrong-secret-value"));
-        try (AwsContext bad = aws.context(forged, "us-east-1")) {
+        try (AwsContext bad = AWS.aws().context(forged, "us-east-1")) {
             assertThatThrownBy(() -> sts(bad).getCallerIdentity()).isInstanceOfSatisfying(StsException.class, e -> {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch");
                 assertThat(e.statusCode()).isEqualTo(403);
@@ -80,7 +63,7 @@ class StsIT {
     @Test
     void unknownAccessKeyIsInvalidClientTokenId() {
         LocalAccount stranger = new LocalAccount("999999999999", "AKIANOTKNOWN00000000", Secret.of("x".repeat(40)));
-        try (AwsContext bad = aws.context(stranger, "us-east-1")) {
+        try (AwsContext bad = AWS.aws().context(stranger, "us-east-1")) {
             assertThatThrownBy(() -> sts(bad).getCallerIdentity()).isInstanceOfSatisfying(StsException.class, e -> {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId");
                 assertThat(e.statusCode()).isEqualTo(403);
@@ -90,8 +73,8 @@ class StsIT {
 
     @Test
     void assumedRoleCredentialsActInTheRolesAccount() {
-        LocalAccount target = aws.createAccount();
-        AssumeRoleResponse assumed = sts(ctx).assumeRole(r -> r.roleArn(target.roleArn("ops-admin"))
+        LocalAccount target = AWS.aws().createAccount();
+        AssumeRoleResponse assumed = sts(AWS.context()).assumeRole(r -> r.roleArn(target.roleArn("ops-admin"))
                 .roleSessionName("night-shift").durationSeconds(900).externalId("ext-123")
                 .tags(t -> t.key("team").value("ops")));
 
@@ -107,7 +90,7 @@ class StsIT {
         assertThat(id.userId()).startsWith("AROA").endsWith(":night-shift");
 
         // Role chaining is limited to one hour, as in AWS.
-        assertThatThrownBy(() -> asRole.assumeRole(r -> r.roleArn(aws.defaultAccount().roleArn("back"))
+        assertThatThrownBy(() -> asRole.assumeRole(r -> r.roleArn(AWS.aws().defaultAccount().roleArn("back"))
                 .roleSessionName("chain").durationSeconds(7200)))
                 .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
                         .contains("1 hour session limit"));
@@ -116,7 +99,7 @@ class StsIT {
 
     @Test
     void temporaryCredentialsExpireOnTheEmulatedClock() {
-        AssumeRoleResponse assumed = sts(ctx).assumeRole(r -> r.roleArn(aws.defaultAccount().roleArn("short"))
+        AssumeRoleResponse assumed = sts(AWS.context()).assumeRole(r -> r.roleArn(AWS.aws().defaultAccount().roleArn("short"))
                 .roleSessionName("s1").durationSeconds(900));
         try (StsClient asRole = client(session(assumed))) {
             assertThat(asRole.getCallerIdentity().account()).isEqualTo(LocalAws.DEFAULT_ACCOUNT_ID);
@@ -130,7 +113,7 @@ class StsIT {
 
     @Test
     void assumeRoleInputIsValidatedAgainstTheModel() {
-        assertThatThrownBy(() -> sts(ctx).assumeRole(r -> r.roleArn(aws.defaultAccount().roleArn("r"))
+        assertThatThrownBy(() -> sts(AWS.context()).assumeRole(r -> r.roleArn(AWS.aws().defaultAccount().roleArn("r"))
                 .roleSessionName("has space").durationSeconds(60)))
                 .isInstanceOfSatisfying(StsException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
@@ -139,11 +122,11 @@ class StsIT {
                                     + "Member must satisfy regular expression pattern: [\\w+=,.@-]*")
                             .contains("Value '60' at 'durationSeconds'");
                 });
-        assertThatThrownBy(() -> sts(ctx).assumeRole(r -> r.roleArn("arn:aws:iam::123:user/not-a-role")
+        assertThatThrownBy(() -> sts(AWS.context()).assumeRole(r -> r.roleArn("arn:aws:iam::123:user/not-a-role")
                 .roleSessionName("ok")))
                 .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
                         .contains("not a valid role ARN"));
-        assertThatThrownBy(() -> sts(ctx).assumeRole(r -> r.roleArn("arn:aws:iam::888888888888:role/x")
+        assertThatThrownBy(() -> sts(AWS.context()).assumeRole(r -> r.roleArn("arn:aws:iam::888888888888:role/x")
                 .roleSessionName("ok")))
                 .isInstanceOfSatisfying(StsException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
@@ -161,7 +144,7 @@ class StsIT {
     }
 
     private static StsClient client(AwsCredentialsProvider credentials) {
-        return StsClient.builder().endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
+        return StsClient.builder().endpointOverride(AWS.aws().endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).build();
     }
 
