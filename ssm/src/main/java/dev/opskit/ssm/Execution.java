@@ -1,5 +1,6 @@
 package dev.opskit.ssm;
 
+import dev.opskit.ssm.internal.ExecutionWatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -26,10 +27,7 @@ public record Execution(String id, String status, String statusDetails, Instant 
 
     /** @return true once the execution can no longer change */
     public boolean finished() {
-        return switch (status) {
-            case "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLED", "SKIPPED_OVERLAPPING" -> true;
-            default -> false;
-        };
+        return ExecutionWatch.isFinal(status);
     }
 
     /** @return true if it ended SUCCESS */

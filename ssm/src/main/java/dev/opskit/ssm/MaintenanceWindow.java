@@ -1,23 +1,24 @@
 package dev.opskit.ssm;
 
 import dev.opskit.core.AwsContext;
-import dev.opskit.core.Backoff;
 import dev.opskit.core.InvalidInputException;
-import dev.opskit.core.ResourceNotFoundException;
-import dev.opskit.core.Waiter;
+import dev.opskit.core.Sleeper;
+import dev.opskit.core.WaitFailedException;
 import dev.opskit.core.WaitTimeoutException;
+import dev.opskit.core.event.EventBus;
+import dev.opskit.ssm.event.ExecutionFinished;
+import dev.opskit.ssm.event.ExecutionStarted;
+import dev.opskit.ssm.event.TaskInvocationFinished;
+import dev.opskit.ssm.internal.ExecutionWatch;
 import dev.opskit.ssm.internal.SsmErrors;
-import dev.opskit.ssm.internal.WindowReader;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.DoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.GetMaintenanceWindowResponse;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowExecution;
 
 /**
  * A maintenance window that exists in SSM: read its executions, wait for the next one, change
@@ -25,30 +26,41 @@ import software.amazon.awssdk.services.ssm.model.MaintenanceWindowExecution;
  * or {@link MaintenanceWindows#named(String)}.
  *
  * <pre>{@code
- * MaintenanceWindow w = MaintenanceWindows.named("patch-window", ctx);
- * Execution e = w.awaitNextExecution(Duration.ofMinutes(10));
- * e.invocations().forEach(i -> System.out.println(i.output().map(Invocation.CommandOutput::stdout).orElse("")));
- * w.reschedule(Schedule.at(LocalDateTime.parse("2026-11-26T12:00:00")));
+ * try (MaintenanceWindow w = MaintenanceWindows.named("patch-window", ctx)) {
+ *     w.events().subscribe(TaskInvocationFinished.class, i -> System.out.println(i.message()));
+ *     Execution e = w.awaitNextExecution(Duration.ofMinutes(10));
+ *     e.invocations().forEach(i -> System.out.println(i.output().map(Invocation.CommandOutput::stdout).orElse("")));
+ *     w.reschedule(Schedule.at(LocalDateTime.parse("2026-11-26T12:00:00")));
+ * }
  * }</pre>
  *
  * <p>The handle remembers which executions it has shown, so {@link #awaitNextExecution} waits for
- * one it has not seen yet. Thread-safe.
+ * one it has not seen yet. Its waits publish to {@link #events()}: a {@code Waiting} event per
+ * look, {@link ExecutionStarted} when a new execution shows up, and when it has finished a
+ * {@link TaskInvocationFinished} per invocation and an {@link ExecutionFinished}. Closing it
+ * closes the AWS context only if the handle made that context itself (no context was given).
+ * Thread-safe.
  */
-public final class MaintenanceWindow {
+public final class MaintenanceWindow implements AutoCloseable {
     private final AwsContext ctx;
+    private final boolean ownsContext;
     private final SsmClient ssm;
     private final String id;
     private final String name;
     private final List<String> changes;
-    private final Set<String> seen = new HashSet<>();
+    private final EventBus bus;
+    private final ExecutionWatch watch;
 
-    MaintenanceWindow(AwsContext ctx, String id, String name, List<String> changes) {
+    MaintenanceWindow(AwsContext ctx, boolean ownsContext, String id, String name, List<String> changes, EventBus bus) {
         this.ctx = ctx;
+        this.ownsContext = ownsContext;
         this.ssm = ctx.client(SsmClient.class, SsmClient::builder);
         this.id = id;
         this.name = name;
         this.changes = List.copyOf(changes);
-        new WindowReader(ssm).summaries(id).forEach(e -> seen.add(e.windowExecutionId()));
+        this.bus = bus;
+        this.watch = new ExecutionWatch(ssm, id, name, bus, Clock.systemUTC(), Sleeper.system());
+        watch.skipExisting();
     }
 
     /** @return the window id, {@code mw-} and 17 hex digits */
@@ -68,6 +80,16 @@ public final class MaintenanceWindow {
      */
     public List<String> changes() {
         return changes;
+    }
+
+    /**
+     * Where this handle's waits publish their events: the bus of the {@code apply()} that made it
+     * (its listeners, and its {@code events(bus)} if one was given), or a bus of its own.
+     *
+     * @return the bus; subscribe to it for execution events
+     */
+    public EventBus events() {
+        return bus;
     }
 
     /** @return the current schedule */
@@ -91,12 +113,7 @@ public final class MaintenanceWindow {
      * @return the executions
      */
     public List<Execution> executions() {
-        WindowReader reader = new WindowReader(ssm);
-        List<MaintenanceWindowExecution> list = reader.summaries(id);
-        synchronized (seen) {
-            list.forEach(e -> seen.add(e.windowExecutionId()));
-        }
-        return list.stream().map(reader::read).toList();
+        return watch.all();
     }
 
     /**
@@ -107,33 +124,26 @@ public final class MaintenanceWindow {
      * @throws WaitTimeoutException if none finished in time, naming the last status seen
      */
     public Execution awaitNextExecution(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        WindowReader reader = new WindowReader(ssm);
-        MaintenanceWindowExecution done = Waiter.forResource("maintenance window " + id + " (" + name + ")")
-                .waitingFor("its next execution to finish")
-                .poll(() -> {
-                    List<MaintenanceWindowExecution> list = reader.summaries(id);
-                    synchronized (seen) {
-                        // Oldest unseen first: executions are listed newest first.
-                        for (int i = list.size() - 1; i >= 0; i--) {
-                            if (!seen.contains(list.get(i).windowExecutionId())) {
-                                return Optional.of(list.get(i));
-                            }
-                        }
-                    }
-                    return Optional.<MaintenanceWindowExecution>empty();
-                })
-                .state(o -> o.map(e -> e.statusAsString()).orElse("no new execution"))
-                .succeedWhen(o -> o.isPresent() && new Execution(o.get().windowExecutionId(), o.get().statusAsString(),
-                        null, null, null, List.of()).finished())
-                .deadline(timeout)
-                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)))
-                .await()
-                .orElseThrow();
-        synchronized (seen) {
-            seen.add(done.windowExecutionId());
-        }
-        return reader.read(done);
+        return watch.awaitNext(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Waits until one execution of this window has finished, e.g. the newest one of
+     * {@link #executions()}, whether this handle has shown it or not.
+     *
+     * <pre>{@code
+     * Execution running = w.executions().get(0);
+     * Execution done = w.awaitExecution(running.id(), Duration.ofMinutes(30));
+     * }</pre>
+     *
+     * @param executionId the window execution id
+     * @param timeout how long to wait at most
+     * @return the execution, finished, with its output
+     * @throws WaitFailedException if the window has no such execution
+     * @throws WaitTimeoutException if it did not finish in time, naming its last status
+     */
+    public Execution awaitExecution(String executionId, Duration timeout) {
+        return watch.await(executionId, Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -181,10 +191,23 @@ public final class MaintenanceWindow {
      * Deletes the window with its targets, tasks and history. Deleting twice is fine.
      */
     public void delete() {
-        try {
-            ssm.deleteMaintenanceWindow(b -> b.windowId(id));
-        } catch (DoesNotExistException e) {
-            // Already gone: the goal is reached.
+        SsmErrors.call("delete window " + id, id, () -> {
+            try {
+                return ssm.deleteMaintenanceWindow(b -> b.windowId(id));
+            } catch (DoesNotExistException e) {
+                return null; // Already gone: the goal is reached.
+            }
+        });
+    }
+
+    /**
+     * Closes the AWS context if this handle made it ({@code apply()} or {@code named(name)}
+     * without a context); a context that was given stays open. Closing twice is fine.
+     */
+    @Override
+    public void close() {
+        if (ownsContext) {
+            ctx.close();
         }
     }
 

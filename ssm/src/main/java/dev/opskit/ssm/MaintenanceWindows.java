@@ -3,31 +3,28 @@ package dev.opskit.ssm;
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.ConflictException;
 import dev.opskit.core.InvalidInputException;
+import dev.opskit.core.Plan;
 import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.core.event.EventBus;
+import dev.opskit.core.event.EventListener;
+import dev.opskit.core.event.OpsEvent;
+import dev.opskit.ssm.event.MaintenanceWindowEvent;
+import dev.opskit.ssm.event.WindowChanged;
 import dev.opskit.ssm.internal.SsmErrors;
+import dev.opskit.ssm.internal.window.WindowApply;
+import dev.opskit.ssm.internal.window.WindowSettings;
+import dev.opskit.ssm.internal.window.Windows;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.GetMaintenanceWindowResponse;
-import software.amazon.awssdk.services.ssm.model.GetMaintenanceWindowTaskResponse;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowAutomationParameters;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowIdentity;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowLambdaParameters;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowRunCommandParameters;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowStepFunctionsParameters;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTarget;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskCutoffBehavior;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskInvocationParameters;
-import software.amazon.awssdk.services.ssm.model.MaintenanceWindowResourceType;
 
 /**
  * SSM maintenance windows, declared fluently and applied idempotently by name: running the same
@@ -49,8 +46,7 @@ import software.amazon.awssdk.services.ssm.model.MaintenanceWindowResourceType;
  * }</pre>
  */
 public final class MaintenanceWindows {
-    /** SSM's default quotas. */
-    static final int MAX_WINDOWS = 50;
+    /** SSM's default quotas of targets and tasks per window. */
     static final int MAX_TARGETS = 100;
     static final int MAX_TASKS = 20;
 
@@ -76,7 +72,13 @@ public final class MaintenanceWindows {
      * @throws ResourceNotFoundException if no window has that name
      */
     public static MaintenanceWindow named(String name) {
-        return named(name, AwsContext.defaults());
+        AwsContext ctx = AwsContext.defaults();
+        try {
+            return find(name, ctx, true);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
     }
 
     /**
@@ -89,30 +91,19 @@ public final class MaintenanceWindows {
      * @throws ConflictException if several windows have it
      */
     public static MaintenanceWindow named(String name, AwsContext ctx) {
+        return find(name, Objects.requireNonNull(ctx, "ctx"), false);
+    }
+
+    private static MaintenanceWindow find(String name, AwsContext ctx, boolean ownsContext) {
         Target.checkName(name, "window name");
         SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
-        MaintenanceWindowIdentity w = find(ssm, name);
+        MaintenanceWindowIdentity w = SsmErrors.call("find window " + name, name, () -> Windows.find(ssm, name));
         if (w == null) {
             throw new ResourceNotFoundException("maintenance window", name,
                     "no window has that name in " + ctx.region() + "; create it with MaintenanceWindows.create(\"" + name
                             + "\")...apply()", null);
         }
-        return new MaintenanceWindow(ctx, w.windowId(), name, List.of());
-    }
-
-    static MaintenanceWindowIdentity find(SsmClient ssm, String name) {
-        List<MaintenanceWindowIdentity> found = SsmErrors.call("find window " + name, name, () -> {
-            List<MaintenanceWindowIdentity> out = new ArrayList<>();
-            ssm.describeMaintenanceWindowsPaginator(b -> b.filters(f -> f.key("Name").values(name)))
-                    .forEach(p -> p.windowIdentities().stream().filter(w -> name.equals(w.name())).forEach(out::add));
-            return out;
-        });
-        if (found.size() > 1) {
-            throw new ConflictException(name, found.size() + " maintenance windows are named '" + name + "' ("
-                    + found.stream().map(MaintenanceWindowIdentity::windowId).toList()
-                    + "); delete or rename the extra ones so the name is unique");
-        }
-        return found.isEmpty() ? null : found.get(0);
+        return new MaintenanceWindow(ctx, ownsContext, w.windowId(), name, List.of(), new EventBus());
     }
 
     /**
@@ -133,6 +124,9 @@ public final class MaintenanceWindows {
         private final Map<String, Target> targets = new LinkedHashMap<>();
         private final Map<String, Task> tasks = new LinkedHashMap<>();
         private AwsContext context;
+        private final List<EventListener> listeners = new ArrayList<>();
+        private EventBus bus;
+        private Duration deadline = Duration.ofMinutes(30);
 
         private Definition(String name) {
             Target.checkName(name, "window name");
@@ -310,212 +304,147 @@ public final class MaintenanceWindows {
             }
         }
 
+
+        /** Checks the whole declaration, before any call. */
+        private WindowSettings settings() {
+            validate();
+            return new WindowSettings(name, schedule, timeZone, durationHours, cutoffHours, startDate, endDate,
+                    offsetDays, allowUnassociatedTargets, description, List.copyOf(targets.values()),
+                    List.copyOf(tasks.values()));
+        }
+
+        /**
+         * A listener for every event of the apply (or plan), and of the waits of the handle it
+         * returns.
+         *
+         * @param listener the listener, e.g. {@code EventListener.console()}
+         * @return this definition
+         */
+        public Definition listener(EventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * A listener for events of one type, e.g. {@code WindowChanged.class} or
+         * {@code TaskInvocationFinished.class} (see {@link MaintenanceWindowEvent}).
+         *
+         * @param type the event type; its subtypes are delivered too
+         * @param listener receives each such event
+         * @param <E> the event type
+         * @return this definition
+         */
+        public <E extends OpsEvent> Definition listener(Class<E> type, Consumer<? super E> listener) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(listener, "listener");
+            return listener(e -> {
+                if (type.isInstance(e)) {
+                    listener.accept(type.cast(e));
+                }
+            });
+        }
+
+        /**
+         * Also publishes every event to a bus of your own (in addition to the listeners).
+         *
+         * @param bus the bus
+         * @return this definition
+         */
+        public Definition events(EventBus bus) {
+            this.bus = Objects.requireNonNull(bus, "bus");
+            return this;
+        }
+
+        /**
+         * How long one step of the apply may take, with the retries of its AWS calls: throttling,
+         * server errors and dropped connections are retried until then (default 30 minutes).
+         *
+         * @param deadline more than zero
+         * @return this definition
+         * @throws InvalidInputException if not positive
+         */
+        public Definition deadline(Duration deadline) {
+            if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+                throw new InvalidInputException("deadline", String.valueOf(deadline),
+                        "give how long one step may take, e.g. Duration.ofMinutes(10)");
+            }
+            this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * A dry run: what {@link #apply()} would create, update and deregister, step by step,
+         * changing nothing.
+         *
+         * <pre>{@code
+         * Plan plan = MaintenanceWindows.create("patch-window")...context(ctx).plan();
+         * System.out.println(plan);   // window / targets / tasks / undeclared-tasks / undeclared-targets
+         * }</pre>
+         *
+         * @return the plan
+         * @throws InvalidInputException before any call if the definition is inconsistent
+         * @throws ConflictException if several windows have this name or the quota of windows is
+         *     reached
+         */
+        public Plan plan() {
+            WindowSettings settings = settings();
+            AwsContext ctx = context != null ? context : AwsContext.defaults();
+            try {
+                return new WindowApply(settings, ctx.client(SsmClient.class, SsmClient::builder), ctx.region().id(),
+                        runBus(), deadline).plan();
+            } finally {
+                if (context == null) {
+                    ctx.close();
+                }
+            }
+        }
+
         /**
          * Creates the window, or brings an existing window of the same name in line with this
          * definition: its settings, its targets and tasks (matched by name; undeclared ones are
-         * deregistered). Safe to run again: a second run changes nothing.
+         * deregistered). A core {@link dev.opskit.core.Runbook} of the steps {@code window},
+         * {@code targets}, {@code tasks}, {@code undeclared-tasks} and {@code undeclared-targets},
+         * each observing SSM before it acts: safe to run again, a second run changes nothing, and a
+         * run that died part-way is completed without duplicating the window, a target or a task.
+         * Each change is a {@link WindowChanged} event.
          *
-         * @return the window, with {@link MaintenanceWindow#changes()} listing what this run did
+         * @return the window, with {@link MaintenanceWindow#changes()} listing what this run did;
+         *     close it when done if no context was given
          * @throws InvalidInputException before any call if the definition is inconsistent
          * @throws ConflictException if several windows have this name or a quota is reached
+         * @throws dev.opskit.core.OpsException if a step fails: its own exception, or a
+         *     {@link dev.opskit.core.StepFailedException} naming the AWS operation that failed
          */
         public MaintenanceWindow apply() {
-            validate();
+            WindowSettings settings = settings();
             AwsContext ctx = context != null ? context : AwsContext.defaults();
-            SsmClient ssm = ctx.client(SsmClient.class, SsmClient::builder);
-            List<String> changes = new ArrayList<>();
-            MaintenanceWindowIdentity found = find(ssm, name);
-            String windowId;
-            if (found == null) {
-                int count = SsmErrors.call("count windows", name, () -> {
-                    int[] n = {0};
-                    ssm.describeMaintenanceWindowsPaginator(b -> b.maxResults(100))
-                            .forEach(p -> n[0] += p.windowIdentities().size());
-                    return n[0];
-                });
-                if (count >= MAX_WINDOWS) {
-                    throw new ConflictException(name, "the account already has " + count + " maintenance windows in "
-                            + ctx.region() + ", SSM's quota is " + MAX_WINDOWS + "; delete unused ones first");
+            try {
+                EventBus events = runBus();
+                WindowApply.Applied done = new WindowApply(settings, ctx.client(SsmClient.class, SsmClient::builder),
+                        ctx.region().id(), events, deadline).apply();
+                return new MaintenanceWindow(ctx, context == null, done.windowId(), name, done.changes(), events);
+            } catch (RuntimeException e) {
+                if (context == null) {
+                    ctx.close();
                 }
-                windowId = SsmErrors.call("create window " + name, name, () -> ssm.createMaintenanceWindow(b -> b
-                        .name(name).description(description).schedule(schedule.toString())
-                        .scheduleTimezone(timeZone).scheduleOffset(offsetDays)
-                        .duration(durationHours).cutoff(cutoffHours)
-                        .allowUnassociatedTargets(allowUnassociatedTargets)
-                        .startDate(startDate == null ? null : startDate.toString())
-                        .endDate(endDate == null ? null : endDate.toString())).windowId());
-                changes.add("created window " + windowId);
-            } else {
-                windowId = found.windowId();
-                GetMaintenanceWindowResponse w = SsmErrors.call("read window " + windowId, windowId,
-                        () -> ssm.getMaintenanceWindow(b -> b.windowId(windowId)));
-                List<String> diff = new ArrayList<>();
-                same(diff, "schedule", w.schedule(), schedule.toString());
-                same(diff, "time zone", w.scheduleTimezone(), timeZone);
-                same(diff, "schedule offset", w.scheduleOffset(), offsetDays);
-                same(diff, "duration", w.duration(), durationHours);
-                same(diff, "cutoff", w.cutoff(), cutoffHours);
-                same(diff, "allow unassociated targets", w.allowUnassociatedTargets(), allowUnassociatedTargets);
-                same(diff, "description", w.description(), description);
-                same(diff, "start date", w.startDate(), startDate == null ? null : startDate.toString());
-                same(diff, "end date", w.endDate(), endDate == null ? null : endDate.toString());
-                if (!diff.isEmpty()) {
-                    SsmErrors.call("update window " + windowId, windowId, () -> ssm.updateMaintenanceWindow(b -> b
-                            .windowId(windowId).name(name).description(description).schedule(schedule.toString())
-                            .scheduleTimezone(timeZone).scheduleOffset(offsetDays)
-                            .duration(durationHours).cutoff(cutoffHours)
-                            .allowUnassociatedTargets(allowUnassociatedTargets).enabled(w.enabled())
-                            .startDate(startDate == null ? null : startDate.toString())
-                            .endDate(endDate == null ? null : endDate.toString()).replace(true)));
-                    changes.add("updated window " + windowId + ": " + String.join(", ", diff));
-                }
-            }
-            Map<String, String> targetIds = applyTargets(ssm, windowId, changes);
-            applyTasks(ssm, windowId, targetIds, changes);
-            return new MaintenanceWindow(ctx, windowId, name, changes);
-        }
-
-        private Map<String, String> applyTargets(SsmClient ssm, String windowId, List<String> changes) {
-            List<MaintenanceWindowTarget> existing = SsmErrors.call("list targets of " + windowId, windowId, () -> {
-                List<MaintenanceWindowTarget> out = new ArrayList<>();
-                ssm.describeMaintenanceWindowTargetsPaginator(b -> b.windowId(windowId)).forEach(p -> out.addAll(p.targets()));
-                return out;
-            });
-            Map<String, String> ids = new LinkedHashMap<>();
-            Set<String> keep = new HashSet<>();
-            for (Target t : targets.values()) {
-                software.amazon.awssdk.services.ssm.model.Target sdk =
-                        software.amazon.awssdk.services.ssm.model.Target.builder().key(t.key()).values(t.values()).build();
-                MaintenanceWindowTarget old = existing.stream().filter(e -> t.name().equals(e.name()) && !keep.contains(e.windowTargetId()))
-                        .findFirst().orElse(null);
-                if (old == null) {
-                    String id = SsmErrors.call("register target " + t.name(), windowId, () -> ssm
-                            .registerTargetWithMaintenanceWindow(b -> b.windowId(windowId)
-                                    .resourceType(MaintenanceWindowResourceType.INSTANCE).targets(sdk).name(t.name())
-                                    .ownerInformation(t.ownerInformation())).windowTargetId());
-                    changes.add("registered target " + t.name());
-                    ids.put(t.name(), id);
-                    keep.add(id);
-                } else {
-                    if (!old.targets().equals(List.of(sdk)) || !Objects.equals(old.ownerInformation(), t.ownerInformation())) {
-                        SsmErrors.call("update target " + t.name(), old.windowTargetId(), () -> ssm
-                                .updateMaintenanceWindowTarget(b -> b.windowId(windowId).windowTargetId(old.windowTargetId())
-                                        .targets(sdk).name(t.name()).ownerInformation(t.ownerInformation()).replace(true)));
-                        changes.add("updated target " + t.name());
-                    }
-                    ids.put(t.name(), old.windowTargetId());
-                    keep.add(old.windowTargetId());
-                }
-            }
-            // Undeclared targets go last, after the tasks that used them are updated.
-            this.staleTargets = existing.stream().filter(e -> !keep.contains(e.windowTargetId())).toList();
-            return ids;
-        }
-
-        private List<MaintenanceWindowTarget> staleTargets = List.of();
-
-        private void applyTasks(SsmClient ssm, String windowId, Map<String, String> targetIds, List<String> changes) {
-            List<MaintenanceWindowTask> existing = SsmErrors.call("list tasks of " + windowId, windowId, () -> {
-                List<MaintenanceWindowTask> out = new ArrayList<>();
-                ssm.describeMaintenanceWindowTasksPaginator(b -> b.windowId(windowId)).forEach(p -> out.addAll(p.tasks()));
-                return out;
-            });
-            Set<String> keep = new HashSet<>();
-            for (Task t : tasks.values()) {
-                List<String> names = t.targetNames().isEmpty() ? List.copyOf(targetIds.keySet()) : t.targetNames();
-                List<software.amazon.awssdk.services.ssm.model.Target> sdkTargets = names.isEmpty() ? List.of()
-                        : List.of(software.amazon.awssdk.services.ssm.model.Target.builder().key("WindowTargetIds")
-                                .values(names.stream().map(targetIds::get).toList()).build());
-                MaintenanceWindowTaskInvocationParameters params = invocationParameters(t);
-                MaintenanceWindowTask old = existing.stream().filter(e -> t.name().equals(e.name()) && !keep.contains(e.windowTaskId()))
-                        .findFirst().orElse(null);
-                if (old == null) {
-                    String id = register(ssm, windowId, t, sdkTargets, params);
-                    changes.add("registered task " + t.name());
-                    keep.add(id);
-                    continue;
-                }
-                keep.add(old.windowTaskId());
-                GetMaintenanceWindowTaskResponse full = SsmErrors.call("read task " + t.name(), old.windowTaskId(),
-                        () -> ssm.getMaintenanceWindowTask(b -> b.windowId(windowId).windowTaskId(old.windowTaskId())));
-                boolean same = t.arn().equals(full.taskArn()) && t.type().name().equals(full.taskTypeAsString())
-                        && Objects.equals(full.priority(), t.priority())
-                        && t.maxConcurrency().equals(full.maxConcurrency()) && t.maxErrors().equals(full.maxErrors())
-                        && full.targets().equals(sdkTargets) && params.equals(full.taskInvocationParameters())
-                        && Objects.equals(full.serviceRoleArn(), t.serviceRoleArn())
-                        && cutoffBehavior(t).toString().equals(Objects.requireNonNullElse(full.cutoffBehaviorAsString(),
-                                MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK.toString()));
-                if (!same) {
-                    if (!t.type().name().equals(full.taskTypeAsString())) {
-                        // The type of a registered task cannot change: replace the task.
-                        SsmErrors.call("deregister task " + t.name(), old.windowTaskId(), () -> ssm
-                                .deregisterTaskFromMaintenanceWindow(b -> b.windowId(windowId).windowTaskId(old.windowTaskId())));
-                        keep.remove(old.windowTaskId());
-                        String id = register(ssm, windowId, t, sdkTargets, params);
-                        keep.add(id);
-                    } else {
-                        SsmErrors.call("update task " + t.name(), old.windowTaskId(), () -> ssm
-                                .updateMaintenanceWindowTask(b -> b.windowId(windowId).windowTaskId(old.windowTaskId())
-                                        .name(t.name()).taskArn(t.arn()).targets(sdkTargets).taskInvocationParameters(params)
-                                        .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
-                                        .serviceRoleArn(t.serviceRoleArn()).cutoffBehavior(cutoffBehavior(t))
-                                        .replace(true)));
-                    }
-                    changes.add("updated task " + t.name());
-                }
-            }
-            for (MaintenanceWindowTask e : existing) {
-                if (!keep.contains(e.windowTaskId())) {
-                    SsmErrors.call("deregister task " + e.name(), e.windowTaskId(), () -> ssm
-                            .deregisterTaskFromMaintenanceWindow(b -> b.windowId(windowId).windowTaskId(e.windowTaskId())));
-                    changes.add("deregistered undeclared task " + (e.name() != null ? e.name() : e.windowTaskId()));
-                }
-            }
-            for (MaintenanceWindowTarget e : staleTargets) {
-                SsmErrors.call("deregister target " + e.name(), e.windowTargetId(), () -> ssm
-                        .deregisterTargetFromMaintenanceWindow(b -> b.windowId(windowId).windowTargetId(e.windowTargetId())));
-                changes.add("deregistered undeclared target " + (e.name() != null ? e.name() : e.windowTargetId()));
+                throw e;
             }
         }
 
-        private static String register(SsmClient ssm, String windowId, Task t,
-                List<software.amazon.awssdk.services.ssm.model.Target> sdkTargets,
-                MaintenanceWindowTaskInvocationParameters params) {
-            return SsmErrors.call("register task " + t.name(), windowId, () -> ssm
-                    .registerTaskWithMaintenanceWindow(b -> b.windowId(windowId).name(t.name()).taskArn(t.arn())
-                            .taskType(t.type().name()).targets(sdkTargets).taskInvocationParameters(params)
-                            .priority(t.priority()).maxConcurrency(t.maxConcurrency()).maxErrors(t.maxErrors())
-                            .serviceRoleArn(t.serviceRoleArn()).cutoffBehavior(cutoffBehavior(t))).windowTaskId());
-        }
-
-        /** Always sent, so that a task going back to CONTINUE_TASK is updated too; SSM may omit the default when read. */
-        private static MaintenanceWindowTaskCutoffBehavior cutoffBehavior(Task t) {
-            return t.cancelsAtCutoff() ? MaintenanceWindowTaskCutoffBehavior.CANCEL_TASK
-                    : MaintenanceWindowTaskCutoffBehavior.CONTINUE_TASK;
-        }
-
-        private static MaintenanceWindowTaskInvocationParameters invocationParameters(Task t) {
-            MaintenanceWindowTaskInvocationParameters.Builder b = MaintenanceWindowTaskInvocationParameters.builder();
-            switch (t.type()) {
-                case RUN_COMMAND -> b.runCommand(MaintenanceWindowRunCommandParameters.builder()
-                        .parameters(t.parameters().isEmpty() ? null : t.parameters())
-                        .timeoutSeconds(t.timeoutSeconds()).build());
-                case AUTOMATION -> b.automation(MaintenanceWindowAutomationParameters.builder()
-                        .parameters(t.parameters().isEmpty() ? null : t.parameters()).build());
-                case LAMBDA -> b.lambda(MaintenanceWindowLambdaParameters.builder()
-                        .payload(t.payload() == null ? null
-                                : software.amazon.awssdk.core.SdkBytes.fromUtf8String(t.payload())).build());
-                case STEP_FUNCTIONS -> b.stepFunctions(MaintenanceWindowStepFunctionsParameters.builder()
-                        .input(t.payload()).build());
-                default -> throw new IllegalStateException(t.type().name());
+        /** A bus for one apply or plan: the listeners, and the given bus if any. */
+        private EventBus runBus() {
+            EventBus events = new EventBus();
+            listeners.forEach(events::subscribe);
+            if (bus != null) {
+                events.subscribe(bus::publish);
             }
-            return b.build();
+            return events;
         }
 
-        private static void same(List<String> diff, String what, Object actual, Object wanted) {
-            if (!Objects.equals(actual, wanted)) {
-                diff.add(what + " " + actual + " -> " + wanted);
-            }
+        @Override
+        public String toString() {
+            return "MaintenanceWindows.Definition[" + name + (schedule == null ? "" : " " + schedule)
+                    + ", targets=" + targets.keySet() + ", tasks=" + tasks.values() + "]";
         }
     }
 }

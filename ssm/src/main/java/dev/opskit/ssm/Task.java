@@ -1,10 +1,12 @@
 package dev.opskit.ssm;
 
 import dev.opskit.core.InvalidInputException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -17,68 +19,57 @@ import java.util.regex.Pattern;
  * Tasks.runCommand("AWS-RunShellScript").commands("ls", "df -h")
  *         .priority(10).maxConcurrency("2").maxErrors("1").named("list-files")
  * }</pre>
+ *
+ * <p>{@link #toString()} leaves out the parameters and the payload, which may hold secrets.
+ *
+ * @param type the kind of task
+ * @param arn the document name, runbook name, function ARN or state machine ARN
+ * @param name the task's name in the window
+ * @param priority the priority, lower first
+ * @param maxConcurrency the max concurrency: a count or a percentage
+ * @param maxErrors the max errors: a count or a percentage
+ * @param targetNames the names of the targets it runs on; empty means all of the window's
+ * @param parameters document parameters (RUN_COMMAND, AUTOMATION)
+ * @param timeoutSeconds the RUN_COMMAND delivery timeout, or null for SSM's default
+ * @param payload the LAMBDA payload or STEP_FUNCTIONS input, or null
+ * @param serviceRoleArn the service role ARN, or null
+ * @param cancelsAtCutoff true if the task's cutoff behavior is {@code CANCEL_TASK}
+ *     ({@link #cancelAtCutoff()}), false for SSM's default {@code CONTINUE_TASK}
  */
-public final class Task {
+public record Task(TaskType type, String arn, String name, int priority, String maxConcurrency, String maxErrors,
+        List<String> targetNames, Map<String, List<String>> parameters, Integer timeoutSeconds, String payload,
+        String serviceRoleArn, boolean cancelsAtCutoff) {
     private static final Pattern MAX_CONCURRENCY = Pattern.compile("[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%");
     private static final Pattern MAX_ERRORS = Pattern.compile("[1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%");
 
-    private final TaskType type;
-    private final String arn;
-    private final String name;
-    private final int priority;
-    private final String maxConcurrency;
-    private final String maxErrors;
-    private final List<String> targetNames;
-    private final Map<String, List<String>> parameters;
-    private final Integer timeoutSeconds;
-    private final String payload;
-    private final String serviceRoleArn;
-    private final boolean cancelAtCutoff;
-
-    /** A task that continues past the window's cutoff, SSM's default. */
-    Task(TaskType type, String arn, String name, int priority, String maxConcurrency, String maxErrors,
-            List<String> targetNames, Map<String, List<String>> parameters, Integer timeoutSeconds, String payload,
-            String serviceRoleArn) {
-        this(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters, timeoutSeconds, payload,
-                serviceRoleArn, false);
-    }
-
-    private Task(TaskType type, String arn, String name, int priority, String maxConcurrency, String maxErrors,
-            List<String> targetNames, Map<String, List<String>> parameters, Integer timeoutSeconds, String payload,
-            String serviceRoleArn, boolean cancelAtCutoff) {
-        this.type = Objects.requireNonNull(type, "type");
+    /** Checks every part and copies the collections. */
+    public Task {
+        Objects.requireNonNull(type, "type");
         if (arn == null || arn.isBlank() || arn.length() > 1600) {
             throw new InvalidInputException("task " + type + " ARN or document", arn, "give 1 to 1600 characters");
         }
-        this.arn = arn;
         Target.checkName(name, "task name");
-        this.name = name;
         if (priority < 0) {
             throw new InvalidInputException("task priority", Integer.toString(priority),
                     "use 0 or more; lower runs first");
         }
-        this.priority = priority;
+        Objects.requireNonNull(maxConcurrency, "maxConcurrency");
         if (!MAX_CONCURRENCY.matcher(maxConcurrency).matches()) {
             throw new InvalidInputException("max concurrency", maxConcurrency,
                     "give a count from 1 or a percentage from 1% to 100%, e.g. \"1\" or \"10%\"");
         }
-        this.maxConcurrency = maxConcurrency;
+        Objects.requireNonNull(maxErrors, "maxErrors");
         if (!MAX_ERRORS.matcher(maxErrors).matches()) {
             throw new InvalidInputException("max errors", maxErrors,
                     "give a count from 0 or a percentage from 0% to 100%, e.g. \"1\" or \"10%\"");
         }
-        this.maxErrors = maxErrors;
-        this.targetNames = List.copyOf(targetNames);
+        targetNames = List.copyOf(targetNames);
         Map<String, List<String>> p = new LinkedHashMap<>();
         parameters.forEach((k, v) -> p.put(k, List.copyOf(v)));
-        this.parameters = java.util.Collections.unmodifiableMap(p);
+        parameters = Collections.unmodifiableMap(p);
         if (timeoutSeconds != null && (timeoutSeconds < 30 || timeoutSeconds > 2_592_000)) {
             throw new InvalidInputException("timeout seconds", timeoutSeconds.toString(), "use 30 to 2592000");
         }
-        this.timeoutSeconds = timeoutSeconds;
-        this.payload = payload;
-        this.serviceRoleArn = serviceRoleArn;
-        this.cancelAtCutoff = cancelAtCutoff;
     }
 
     /**
@@ -86,8 +77,7 @@ public final class Task {
      * @return a copy with that name
      */
     public Task named(String name) {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.name = name);
     }
 
     /**
@@ -95,8 +85,7 @@ public final class Task {
      * @return a copy with that priority
      */
     public Task priority(int priority) {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.priority = priority);
     }
 
     /**
@@ -104,8 +93,7 @@ public final class Task {
      * @return a copy with that limit
      */
     public Task maxConcurrency(String maxConcurrency) {
-        return new Task(type, arn, name, priority, Objects.requireNonNull(maxConcurrency, "maxConcurrency"),
-                maxErrors, targetNames, parameters, timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.maxConcurrency = Objects.requireNonNull(maxConcurrency, "maxConcurrency"));
     }
 
     /**
@@ -113,8 +101,7 @@ public final class Task {
      * @return a copy with that limit
      */
     public Task maxErrors(String maxErrors) {
-        return new Task(type, arn, name, priority, maxConcurrency, Objects.requireNonNull(maxErrors, "maxErrors"),
-                targetNames, parameters, timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.maxErrors = Objects.requireNonNull(maxErrors, "maxErrors"));
     }
 
     /**
@@ -124,8 +111,7 @@ public final class Task {
      * @return a copy that runs on those targets
      */
     public Task on(String... names) {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, List.of(names), parameters,
-                timeoutSeconds, payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.targetNames = List.of(names));
     }
 
     /**
@@ -137,7 +123,8 @@ public final class Task {
      */
     public Task commands(String... commands) {
         if (type != TaskType.RUN_COMMAND) {
-            throw new InvalidInputException("commands", String.join("; ", commands),
+            // Not the commands themselves: they may hold secrets.
+            throw new InvalidInputException("commands", commands.length + " command(s)",
                     "commands belong to RUN_COMMAND tasks; use parameter(...) for " + type);
         }
         return parameter("commands", commands);
@@ -156,8 +143,7 @@ public final class Task {
         }
         Map<String, List<String>> p = new LinkedHashMap<>(parameters);
         p.put(Objects.requireNonNull(key, "key"), List.of(values));
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, p, timeoutSeconds,
-                payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.parameters = p);
     }
 
     /**
@@ -165,8 +151,7 @@ public final class Task {
      * @return a copy with that timeout
      */
     public Task timeoutSeconds(int seconds) {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters, seconds,
-                payload, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.timeoutSeconds = seconds);
     }
 
     /**
@@ -179,8 +164,7 @@ public final class Task {
         if (type != TaskType.LAMBDA && type != TaskType.STEP_FUNCTIONS) {
             throw new InvalidInputException("payload", null, "only LAMBDA and STEP_FUNCTIONS tasks take a payload");
         }
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, json, serviceRoleArn, cancelAtCutoff);
+        return with(c -> c.payload = json);
     }
 
     /**
@@ -188,8 +172,7 @@ public final class Task {
      * @return a copy with that role
      */
     public Task serviceRole(String roleArn) {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, roleArn, cancelAtCutoff);
+        return with(c -> c.serviceRoleArn = roleArn);
     }
 
     /**
@@ -207,91 +190,49 @@ public final class Task {
      * @return a copy that is cancelled at the window's cutoff
      */
     public Task cancelAtCutoff() {
-        return new Task(type, arn, name, priority, maxConcurrency, maxErrors, targetNames, parameters,
-                timeoutSeconds, payload, serviceRoleArn, true);
+        return with(c -> c.cancelsAtCutoff = true);
     }
 
-    /** @return the kind of task */
-    public TaskType type() {
-        return type;
+    /** The one place a changed copy is made: every part but the changed one is carried over. */
+    private Task with(Consumer<Parts> change) {
+        Parts c = new Parts(this);
+        change.accept(c);
+        return new Task(type, arn, c.name, c.priority, c.maxConcurrency, c.maxErrors, c.targetNames, c.parameters,
+                c.timeoutSeconds, c.payload, c.serviceRoleArn, c.cancelsAtCutoff);
     }
 
-    /** @return the document name, runbook name, function ARN or state machine ARN */
-    public String arn() {
-        return arn;
+    /** The changeable parts of a task while a copy is made. */
+    private static final class Parts {
+        String name;
+        int priority;
+        String maxConcurrency;
+        String maxErrors;
+        List<String> targetNames;
+        Map<String, List<String>> parameters;
+        Integer timeoutSeconds;
+        String payload;
+        String serviceRoleArn;
+        boolean cancelsAtCutoff;
+
+        Parts(Task t) {
+            name = t.name;
+            priority = t.priority;
+            maxConcurrency = t.maxConcurrency;
+            maxErrors = t.maxErrors;
+            targetNames = t.targetNames;
+            parameters = t.parameters;
+            timeoutSeconds = t.timeoutSeconds;
+            payload = t.payload;
+            serviceRoleArn = t.serviceRoleArn;
+            cancelsAtCutoff = t.cancelsAtCutoff;
+        }
     }
 
-    /** @return the task's name in the window */
-    public String name() {
-        return name;
-    }
-
-    /** @return the priority, lower first */
-    public int priority() {
-        return priority;
-    }
-
-    /** @return the max concurrency */
-    public String maxConcurrency() {
-        return maxConcurrency;
-    }
-
-    /** @return the max errors */
-    public String maxErrors() {
-        return maxErrors;
-    }
-
-    /** @return the names of the targets it runs on; empty means all of the window's */
-    public List<String> targetNames() {
-        return targetNames;
-    }
-
-    /** @return document parameters */
-    public Map<String, List<String>> parameters() {
-        return parameters;
-    }
-
-    /** @return the RUN_COMMAND delivery timeout, or null for SSM's default */
-    public Integer timeoutSeconds() {
-        return timeoutSeconds;
-    }
-
-    /** @return the LAMBDA payload or STEP_FUNCTIONS input, or null */
-    public String payload() {
-        return payload;
-    }
-
-    /** @return the service role ARN, or null */
-    public String serviceRoleArn() {
-        return serviceRoleArn;
-    }
-
-    /**
-     * @return true if the task's cutoff behavior is {@code CANCEL_TASK} ({@link #cancelAtCutoff()}),
-     *     false for SSM's default {@code CONTINUE_TASK}
-     */
-    public boolean cancelsAtCutoff() {
-        return cancelAtCutoff;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Task t && t.type == type && t.arn.equals(arn) && t.name.equals(name)
-                && t.priority == priority && t.maxConcurrency.equals(maxConcurrency) && t.maxErrors.equals(maxErrors)
-                && t.targetNames.equals(targetNames) && t.parameters.equals(parameters)
-                && Objects.equals(t.timeoutSeconds, timeoutSeconds) && Objects.equals(t.payload, payload)
-                && Objects.equals(t.serviceRoleArn, serviceRoleArn) && t.cancelAtCutoff == cancelAtCutoff;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(type, arn, name, priority, targetNames, parameters, cancelAtCutoff);
-    }
-
+    /** @return the name, type, document and limits; never the parameters or payload */
     @Override
     public String toString() {
         return "Task[" + name + " " + type + " " + arn + " priority=" + priority + " maxConcurrency=" + maxConcurrency
                 + " maxErrors=" + maxErrors + (targetNames.isEmpty() ? "" : " on=" + targetNames)
-                + (cancelAtCutoff ? " cutoffBehavior=CANCEL_TASK" : "") + "]";
+                + (cancelsAtCutoff ? " cutoffBehavior=CANCEL_TASK" : "") + "]";
     }
 }

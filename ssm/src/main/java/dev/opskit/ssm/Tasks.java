@@ -54,6 +54,6 @@ public final class Tasks {
         String base = arn == null ? "" : arn.substring(arn.lastIndexOf(':') + 1).replaceAll("[^a-zA-Z0-9_.-]", "-");
         String name = base.length() < 3 ? type.name().toLowerCase().replace('_', '-') + "-task" : base;
         return new Task(type, arn, name.length() > 128 ? name.substring(0, 128) : name, 1, "1", "1", List.of(),
-                Map.of(), null, null, null);
+                Map.of(), null, null, null, false);
     }
 }
