@@ -3,10 +3,11 @@ package dev.opskit.ssm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.AwsContext;
+import dev.opskit.core.Backoff;
 import dev.opskit.core.VirtualTime;
+import dev.opskit.core.Waiter;
 import dev.opskit.testkit.LocalAws;
 import dev.opskit.testkit.LocalInstances;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,7 +132,7 @@ class MaintenanceWindowTimingIT {
         assertThat(w.executions()).singleElement().satisfies(x -> assertThat(x.status()).isEqualTo("IN_PROGRESS"));
         TIME.advance(Duration.ofMinutes(1));
         long before = System.nanoTime();
-        Execution e = awaitLatestFinished(w);
+        Execution e = w.awaitExecution(w.executions().get(0).id(), WAIT);
 
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
         assertThat(e.status()).isEqualTo("TIMED_OUT");
@@ -184,24 +185,13 @@ class MaintenanceWindowTimingIT {
                 .map(MaintenanceWindowTask::cutoffBehavior).toList();
     }
 
-    /** The newest execution once finished; {@code awaitNextExecution} skips executions already listed. */
-    private static Execution awaitLatestFinished(MaintenanceWindow w) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Execution e = w.executions().get(0);
-        while (!e.finished() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            e = w.executions().get(0);
-        }
-        return e;
-    }
-
-    private static void awaitFile(Path file) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no " + file + " after " + WAIT + ": the command never started");
-            }
-            Thread.sleep(20);
-        }
+    /** Waits for a file a command creates once it has started. */
+    private static void awaitFile(Path file) {
+        Waiter.forResource("file " + file).waitingFor("the command to start and create it")
+                .poll(() -> Files.exists(file))
+                .succeedWhen(exists -> exists)
+                .deadline(WAIT)
+                .backoff(Backoff.fixed(Duration.ofMillis(20)))
+                .await();
     }
 }

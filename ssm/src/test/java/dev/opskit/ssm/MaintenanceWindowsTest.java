@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.InvalidInputException;
+import dev.opskit.ssm.event.WindowChanged;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -106,6 +108,71 @@ class MaintenanceWindowsTest {
             d.target(Targets.instances("i-0123456789abcdef0").named("target-" + i));
         }
         assertRejected(() -> d.target(Targets.instances("i-0123456789abcdef0").named("one-more")), "at most 100 targets");
+    }
+
+    @Test
+    void everyCopyOfATaskKeepsEveryOtherPart() {
+        Task full = Tasks.runCommand("AWS-RunShellScript").commands("ls").named("full").priority(3).maxConcurrency("2")
+                .maxErrors("0").on("web").timeoutSeconds(60).serviceRole("arn:aws:iam::111111111111:role/mw")
+                .cancelAtCutoff();
+
+        assertThat(full).isEqualTo(new Task(TaskType.RUN_COMMAND, "AWS-RunShellScript", "full", 3, "2", "0",
+                List.of("web"), Map.of("commands", List.of("ls")), 60, null, "arn:aws:iam::111111111111:role/mw", true));
+        assertThat(full.priority(4)).extracting(Task::name, Task::priority, Task::maxConcurrency, Task::maxErrors,
+                Task::targetNames, Task::parameters, Task::timeoutSeconds, Task::serviceRoleArn, Task::cancelsAtCutoff)
+                .containsExactly("full", 4, "2", "0", List.of("web"), Map.of("commands", List.of("ls")), 60,
+                        "arn:aws:iam::111111111111:role/mw", true);
+        assertThat(full.named("renamed")).isEqualTo(new Task(TaskType.RUN_COMMAND, "AWS-RunShellScript", "renamed", 3,
+                "2", "0", List.of("web"), Map.of("commands", List.of("ls")), 60, null,
+                "arn:aws:iam::111111111111:role/mw", true));
+        assertThat(Tasks.lambda("arn:aws:lambda:us-east-1:111111111111:function:rotate").payload("{\"a\":1}")
+                .priority(2).payload()).isEqualTo("{\"a\":1}");
+        assertRejected(() -> full.maxErrors("x"), "count from 0");
+        assertThat(full.maxErrors()).isEqualTo("0");
+    }
+
+    @Test
+    void aTaskNeverShowsItsParametersOrPayload() {
+        Task t = Tasks.runCommand("AWS-RunShellScript").commands("curl -H 'Authorization: Bearer s3cr3t-t0ken' x")
+                .parameter("workingDirectory", "/s3cr3t-dir");
+        Task lambda = Tasks.lambda("arn:aws:lambda:us-east-1:111111111111:function:rotate").payload("{\"k\":\"s3cr3t\"}");
+
+        assertThat(t.toString()).doesNotContain("s3cr3t").contains("AWS-RunShellScript");
+        assertThat(lambda.toString()).doesNotContain("s3cr3t");
+        assertThat(MaintenanceWindows.create("secretive").schedule(Schedule.rate(1, ChronoUnit.DAYS))
+                .target(Targets.instances("i-0123456789abcdef0")).task(t).toString()).doesNotContain("s3cr3t");
+        assertThatThrownBy(() -> Tasks.automation("AWS-RestartEC2Instance").commands("echo s3cr3t"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("RUN_COMMAND tasks")
+                .hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void theDeadlineMustBePositive() {
+        MaintenanceWindows.Definition d = MaintenanceWindows.create("deadline");
+        assertRejected(() -> d.deadline(Duration.ZERO), "how long one step may take");
+        assertRejected(() -> d.deadline(Duration.ofSeconds(-1)), "how long one step may take");
+        assertThat(d.deadline(Duration.ofMinutes(5))).isSameAs(d);
+    }
+
+    @Test
+    void windowChangesReadAsTheChangesList() {
+        Instant now = Instant.parse("2026-04-06T09:00:00Z");
+        String w = "mw-0123456789abcdef0";
+        assertThat(List.of(
+                new WindowChanged(now, "rb-1", "window", w, WindowChanged.Part.WINDOW, WindowChanged.Change.CREATED,
+                        "patch", w, null),
+                new WindowChanged(now, "rb-1", "window", w, WindowChanged.Part.WINDOW, WindowChanged.Change.UPDATED,
+                        "patch", w, "time zone null -> Europe/Paris"),
+                new WindowChanged(now, "rb-1", "targets", w, WindowChanged.Part.TARGET, WindowChanged.Change.CREATED,
+                        "web", "t-1", null),
+                new WindowChanged(now, "rb-1", "tasks", w, WindowChanged.Part.TASK, WindowChanged.Change.REPLACED,
+                        "ls", "k-2", "task type AUTOMATION -> RUN_COMMAND"),
+                new WindowChanged(now, "rb-1", "undeclared-targets", w, WindowChanged.Part.TARGET,
+                        WindowChanged.Change.DEREGISTERED, null, "t-9", null)))
+                .extracting(WindowChanged::message)
+                .containsExactly("created window " + w, "updated window " + w + ": time zone null -> Europe/Paris",
+                        "registered target web", "replaced task ls: task type AUTOMATION -> RUN_COMMAND",
+                        "deregistered undeclared target t-9");
     }
 
     private static void assertRejected(Runnable r, String fragment) {
