@@ -1,0 +1,264 @@
+package dev.opskit.ssm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.opskit.core.AwsContext;
+import dev.opskit.core.Plan;
+import dev.opskit.testkit.Faults;
+import dev.opskit.testkit.LocalAccount;
+import dev.opskit.testkit.LocalAws;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The apply's JVM really dies (SIGKILL) at each step boundary and in the middle of each kind of
+ * call that changes something (after LocalAws carried it out, before the answer was read), and
+ * after random delays; {@code apply()} again, here, converges: one window of that name, each
+ * target and task once, the same state as an apply that never crashed, and a further plan with
+ * no change. Creation (version one from nothing) and change (version two over version one, where
+ * every step acts) are both killed.
+ */
+class CrashResumeIT {
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+    private static final AtomicInteger CASES = new AtomicInteger();
+    private static LocalAws aws;
+    private static AwsContext ctx;
+    private static SsmClient ssm;
+    private static String instance;
+    private static WindowState referenceOne;
+    private static WindowState referenceTwo;
+    static final List<Process> children = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    static Path dataDir;
+
+    @BeforeAll
+    static void start() {
+        aws = LocalAws.builder().dataDir(dataDir).start();
+        ctx = aws.context();
+        ssm = ctx.client(SsmClient.class, SsmClient::builder);
+        instance = aws.instances().list().get(0).id();
+        // What the resumed windows must look like: the same versions applied without a crash.
+        WindowVersions.first("reference-one", instance).context(ctx).apply();
+        referenceOne = WindowState.of(ssm, "reference-one");
+        WindowVersions.first("reference-two", instance).context(ctx).apply();
+        WindowVersions.second("reference-two", instance).context(ctx).apply();
+        referenceTwo = WindowState.of(ssm, "reference-two");
+    }
+
+    @AfterAll
+    static void stop() {
+        children.forEach(Process::destroyForcibly);
+        if (ctx != null) {
+            ctx.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+    }
+
+    /**
+     * Where the child dies, and the change the resumed run must not make again because the dead
+     * run made it (or {@code null}). A {@code Sent:} point is a call LocalAws carried out whose
+     * answer the dead JVM never read.
+     */
+    static Stream<Arguments> killPoints() {
+        return Stream.of(
+                Arguments.of("first", "StepStarted:window", null),
+                Arguments.of("first", "Sent:CreateMaintenanceWindow", "created window"),
+                Arguments.of("first", "StepSucceeded:window", "created window"),
+                Arguments.of("first", "Sent:RegisterTargetWithMaintenanceWindow", "registered target web"),
+                Arguments.of("first", "StepSucceeded:targets", "registered target old"),
+                Arguments.of("first", "Sent:RegisterTaskWithMaintenanceWindow:2", "registered task retyped"),
+                Arguments.of("first", "StepSucceeded:tasks", "registered task dropped"),
+                Arguments.of("second", "Sent:UpdateMaintenanceWindow", null),
+                Arguments.of("second", "StepSucceeded:window", "updated window"),
+                Arguments.of("second", "Sent:UpdateMaintenanceWindowTarget", null),
+                Arguments.of("second", "Sent:RegisterTargetWithMaintenanceWindow", "registered target database"),
+                Arguments.of("second", "StepSucceeded:targets", "registered target database"),
+                Arguments.of("second", "Sent:UpdateMaintenanceWindowTask", null),
+                // Between the two halves of replacing a task whose type changed.
+                Arguments.of("second", "Sent:DeregisterTaskFromMaintenanceWindow", null),
+                Arguments.of("second", "Sent:RegisterTaskWithMaintenanceWindow:2", "registered task added"),
+                Arguments.of("second", "StepSucceeded:tasks", "registered task added"),
+                Arguments.of("second", "Sent:DeregisterTaskFromMaintenanceWindow:2", "deregistered undeclared task"),
+                Arguments.of("second", "StepStarted:undeclared-targets", "deregistered undeclared task"),
+                Arguments.of("second", "Sent:DeregisterTargetFromMaintenanceWindow", null));
+    }
+
+    @ParameterizedTest(name = "version {0} killed at {1}")
+    @MethodSource("killPoints")
+    void killedAtAPointThenApplyAgainConverges(String version, String pauseAt, String notAgain) throws Exception {
+        scenario(version, pauseAt, -1, notAgain);
+    }
+
+    static Stream<Arguments> randomKills() {
+        // A seed per run, printed in the case's name, so that a failure can be replayed with -Dcrash.seed=N.
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        Random r = new Random(seed);
+        return Stream.of(
+                Arguments.of("first", 100 + r.nextInt(2000), seed),
+                Arguments.of("second", 100 + r.nextInt(2500), seed));
+    }
+
+    /** Every SSM call is slowed by 80 ms here, so that a random delay lands anywhere in the apply. */
+    @ParameterizedTest(name = "version {0} killed {1} ms after its first event (seed {2})")
+    @MethodSource("randomKills")
+    void killedAfterARandomDelayThenApplyAgainConverges(String version, int delayMillis, long seed) throws Exception {
+        scenario(version, "-", delayMillis, null);
+    }
+
+    private static void scenario(String version, String pauseAt, int delayMillis, String notAgain) throws Exception {
+        String name = "crash-" + CASES.incrementAndGet();
+        if (version.equals("second")) {
+            WindowVersions.first(name, instance).context(ctx).apply();
+        }
+        List<String> childLines;
+        if (delayMillis >= 0) {
+            try (Faults.Injection slow = aws.faults().always().latency("ssm", "*", Duration.ofMillis(80))) {
+                childLines = runAndKill(name, version, pauseAt, delayMillis);
+            }
+        } else {
+            childLines = runAndKill(name, version, pauseAt, delayMillis);
+        }
+        String context = "child saw " + childLines;
+
+        MaintenanceWindows.Definition again = version.equals("first") ? WindowVersions.first(name, instance)
+                : WindowVersions.second(name, instance);
+        List<String> resumed;
+        try (MaintenanceWindow w = again.context(ctx).apply()) {
+            resumed = w.changes();
+        }
+
+        context += ", the resumed apply changed " + resumed;
+        if (notAgain != null) {
+            assertThat(resumed).as(context).noneMatch(c -> c.startsWith(notAgain));
+        }
+        WindowState state = WindowState.of(ssm, name);
+        assertThat(state.targetNames()).as(context).doesNotHaveDuplicates();
+        assertThat(state.taskNames()).as(context).doesNotHaveDuplicates();
+        assertThat(state).as(context).isEqualTo(version.equals("first") ? referenceOne : referenceTwo);
+        Plan plan = again.plan();
+        assertThat(plan.hasChanges()).as(plan.toString()).isFalse();
+        try (MaintenanceWindow w = again.apply()) {
+            assertThat(w.changes()).isEmpty();
+        }
+    }
+
+    /**
+     * Starts the apply in its own JVM and SIGKILLs it: at {@code pauseAt} if given, else
+     * {@code delayMillis} after its first line. Returns the lines it printed.
+     */
+    private static List<String> runAndKill(String name, String version, String pauseAt, int delayMillis)
+            throws Exception {
+        Path log = Files.createDirectories(dataDir.resolve("logs")).resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-cp", classpath(),
+                CrashResumeChild.class.getName(), name, version, pauseAt)
+                .redirectError(log.toFile());
+        LocalAccount account = aws.defaultAccount();
+        Map<String, String> env = pb.environment();
+        env.put("CRASH_ENDPOINT", aws.endpoint().toString());
+        env.put("CRASH_REGION", LocalAws.DEFAULT_REGION);
+        env.put("CRASH_ACCESS_KEY_ID", account.accessKeyId());
+        env.put("CRASH_SECRET_ACCESS_KEY", account.secretAccessKey().reveal());
+        env.put("CRASH_INSTANCE", instance);
+        long started = System.nanoTime();
+        Process child = pb.start();
+        children.add(child);
+        try {
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // The child died: that is the point.
+                }
+                lines.add("<eof>");
+            }, "crash-child-output");
+            reader.setDaemon(true);
+            reader.start();
+
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
+            long killAt = Long.MAX_VALUE;
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    fail("the apply's JVM did not reach %s within %s; it printed %s (log %s)", pauseAt, CHILD_TIMEOUT,
+                            seen, log);
+                }
+                String line = lines.poll(Math.min(deadline, killAt) - now, TimeUnit.NANOSECONDS);
+                if (line == null && System.nanoTime() >= killAt) {
+                    break; // the random delay is over
+                }
+                if (line == null) {
+                    continue;
+                }
+                seen.add(line);
+                if (line.equals("paused " + pauseAt)) {
+                    break;
+                }
+                if (line.startsWith("done ") && delayMillis >= 0) {
+                    break; // the apply beat the random delay; applying again must then change nothing
+                }
+                if (line.equals("<eof>") || line.startsWith("failed ") || line.startsWith("done ")) {
+                    fail("the apply's JVM ended before it was killed (waiting for %s): %s; log %s: %s", pauseAt, seen,
+                            log, Files.readString(log));
+                }
+                if (delayMillis >= 0 && killAt == Long.MAX_VALUE) {
+                    killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+                }
+            }
+            String last = seen.get(seen.size() - 1);
+            boolean finished = last.startsWith("done ");
+            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the killed JVM exits").isTrue();
+            if (!finished) {
+                assertThat(child.exitValue()).as("exit status of a SIGKILLed JVM").isEqualTo(128 + 9);
+            }
+            reader.join(5_000);
+            lines.drainTo(seen);
+            seen.remove("<eof>");
+            System.out.println(name + " (version " + version + "): apply JVM killed "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms after launch, last line '" + last + "'");
+            return seen;
+        } finally {
+            child.destroyForcibly();
+            children.remove(child);
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String classpath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+}
