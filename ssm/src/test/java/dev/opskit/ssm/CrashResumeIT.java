@@ -8,6 +8,7 @@ import dev.opskit.core.Plan;
 import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,10 +57,14 @@ class CrashResumeIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder()
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
         ssm = ctx.client(SsmClient.class, SsmClient::builder);
         instance = aws.instances().list().get(0).id();
         // What the resumed windows must look like: the same versions applied without a crash.
@@ -70,14 +76,8 @@ class CrashResumeIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stopChildren() {
         children.forEach(Process::destroyForcibly);
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
     }
 
     /**
@@ -119,12 +119,15 @@ class CrashResumeIT {
         // A seed per run, printed in the case's name, so that a failure can be replayed with -Dcrash.seed=N.
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random r = new Random(seed);
+        // Within how long each apply takes here: about 1.2 s and 2 s after its first call.
         return Stream.of(
-                Arguments.of("first", 100 + r.nextInt(2000), seed),
-                Arguments.of("second", 100 + r.nextInt(2500), seed));
+                Arguments.of("first", r.nextInt(1100), seed),
+                Arguments.of("first", r.nextInt(1100), seed),
+                Arguments.of("second", r.nextInt(1900), seed),
+                Arguments.of("second", r.nextInt(1900), seed));
     }
 
-    /** Every SSM call is slowed by 80 ms here, so that a random delay lands anywhere in the apply. */
+    /** Every SSM call is slowed by 80 ms here, so that a random delay lands anywhere in the apply, mid-call too. */
     @ParameterizedTest(name = "version {0} killed {1} ms after its first event (seed {2})")
     @MethodSource("randomKills")
     void killedAfterARandomDelayThenApplyAgainConverges(String version, int delayMillis, long seed) throws Exception {
@@ -136,21 +139,24 @@ class CrashResumeIT {
         if (version.equals("second")) {
             WindowVersions.first(name, instance).context(ctx).apply();
         }
-        List<String> childLines;
-        if (delayMillis >= 0) {
-            try (Faults.Injection slow = aws.faults().always().latency("ssm", "*", Duration.ofMillis(80))) {
-                childLines = runAndKill(name, version, pauseAt, delayMillis);
-            }
-        } else {
-            childLines = runAndKill(name, version, pauseAt, delayMillis);
-        }
-        String context = "child saw " + childLines;
-
+        // With latency, a call the dead JVM had sent may land after it died; the resumed run's calls,
+        // as slow, land after it, as on AWS, where a late call lands long before a restarted run's.
+        Faults.Injection slow = delayMillis >= 0 ? aws.faults().always().latency("ssm", "*", Duration.ofMillis(80))
+                : null;
+        String context;
+        List<String> resumed;
         MaintenanceWindows.Definition again = version.equals("first") ? WindowVersions.first(name, instance)
                 : WindowVersions.second(name, instance);
-        List<String> resumed;
-        try (MaintenanceWindow w = again.context(ctx).apply()) {
-            resumed = w.changes();
+        try {
+            List<String> childLines = runAndKill(name, version, pauseAt, delayMillis);
+            context = "child saw " + childLines;
+            try (MaintenanceWindow w = again.context(ctx).apply()) {
+                resumed = w.changes();
+            }
+        } finally {
+            if (slow != null) {
+                slow.close();
+            }
         }
 
         context += ", the resumed apply changed " + resumed;

@@ -10,6 +10,7 @@ import dev.opskit.core.VirtualTime;
 import dev.opskit.core.event.Retrying;
 import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import dev.opskit.testkit.LocalInstances;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,22 +45,16 @@ class MaintenanceWindowFaultsIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
         ssm = ctx.client(SsmClient.class, SsmClient::builder);
         instance = aws.instances().list().get(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
     }
 
     /** Seeds of the campaign; {@code -Dcampaign.seeds=1,2,3} runs others. */

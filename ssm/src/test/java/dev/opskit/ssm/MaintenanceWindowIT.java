@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.VirtualTime;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import dev.opskit.testkit.LocalInstances;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The seed runbook and its variations through the fluent API, on LocalAws with a virtual clock. */
@@ -30,22 +31,16 @@ class MaintenanceWindowIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() throws Exception {
-        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
         instance = aws.instances().list().get(0);
         Files.writeString(instance.sandbox().resolve("inventory.txt"), "web-1\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
     }
 
     private static MaintenanceWindows.Definition seed(String name, Task task) {

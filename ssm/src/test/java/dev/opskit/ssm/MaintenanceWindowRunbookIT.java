@@ -23,6 +23,7 @@ import dev.opskit.ssm.event.MaintenanceWindowEvent;
 import dev.opskit.ssm.event.TaskInvocationFinished;
 import dev.opskit.ssm.event.WindowChanged;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import dev.opskit.testkit.LocalInstances;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +31,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
@@ -52,22 +53,16 @@ class MaintenanceWindowRunbookIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
         ssm = ctx.client(SsmClient.class, SsmClient::builder);
         instance = aws.instances().list().get(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
     }
 
     /** Version one: two targets, three tasks. */
@@ -224,6 +219,29 @@ class MaintenanceWindowRunbookIT {
         assertThat(seen).hasSize(2).last().isInstanceOf(ExecutionFinished.class);
         assertThatThrownBy(() -> w.awaitExecution("00000000-0000-0000-0000-000000000000", WAIT))
                 .isInstanceOf(WaitFailedException.class).hasMessageContaining("the window has no execution");
+    }
+
+    @Test
+    void extraTargetsAndTasksOfADeclaredNameAreDeregistered() {
+        MaintenanceWindow w = second("doubled-window").apply();
+        String web = ssm.describeMaintenanceWindowTargets(b -> b.windowId(w.id())).targets().get(0).windowTargetId();
+        // As a second run would leave them if a register call of a dead run landed after it had looked.
+        ssm.registerTargetWithMaintenanceWindow(b -> b.windowId(w.id()).name("web").resourceType("INSTANCE")
+                .targets(t -> t.key("InstanceIds").values(instance.id())));
+        ssm.registerTaskWithMaintenanceWindow(b -> b.windowId(w.id()).name("kept").taskType("RUN_COMMAND")
+                .taskArn("AWS-RunShellScript").maxConcurrency("1").maxErrors("1").priority(1)
+                .targets(t -> t.key("WindowTargetIds").values(web)));
+
+        assertThat(second("doubled-window").plan().step("undeclared-tasks").detail())
+                .isEqualTo("deregister undeclared tasks [kept]");
+        MaintenanceWindow again = second("doubled-window").apply();
+
+        assertThat(again.changes()).containsExactly("deregistered undeclared task kept",
+                "deregistered undeclared target web");
+        assertThat(taskNames(w.id())).containsExactlyInAnyOrder("kept", "retyped");
+        assertThat(ssm.describeMaintenanceWindowTargets(b -> b.windowId(w.id())).targets())
+                .extracting(t -> t.windowTargetId()).containsExactly(web);
+        assertThat(second("doubled-window").apply().changes()).isEmpty();
     }
 
     private static List<String> taskNames(String windowId) {

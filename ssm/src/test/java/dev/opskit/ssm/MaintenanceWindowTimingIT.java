@@ -7,6 +7,7 @@ import dev.opskit.core.Backoff;
 import dev.opskit.core.VirtualTime;
 import dev.opskit.core.Waiter;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import dev.opskit.testkit.LocalInstances;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
@@ -36,20 +37,14 @@ class MaintenanceWindowTimingIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
-        ctx = aws.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
+        aws = AWS.aws();
+        ctx = AWS.context();
     }
 
     /** A shell loop that waits at most 10 s for a file, then fails if it never came. */

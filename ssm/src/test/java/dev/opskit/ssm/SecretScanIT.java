@@ -8,6 +8,7 @@ import dev.opskit.core.VirtualTime;
 import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +25,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,16 +44,13 @@ class SecretScanIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (aws != null) {
-            aws.close();
-        }
+        aws = AWS.aws();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.services.ssm.model.DoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.GetMaintenanceWindowTaskResponse;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTask;
 import software.amazon.awssdk.services.ssm.model.MaintenanceWindowTaskCutoffBehavior;
@@ -125,8 +126,15 @@ final class TasksStep implements Step {
                 }
                 case REPLACE -> {
                     String oldId = c.existing().windowTaskId();
-                    SsmErrors.inStep("deregister task " + t.name(), oldId, () -> run.ssm()
-                            .deregisterTaskFromMaintenanceWindow(b -> b.windowId(windowId).windowTaskId(oldId)));
+                    SsmErrors.inStep("deregister task " + t.name(), oldId, () -> {
+                        try {
+                            return run.ssm().deregisterTaskFromMaintenanceWindow(b -> b.windowId(windowId)
+                                    .windowTaskId(oldId));
+                        } catch (DoesNotExistException gone) {
+                            // Gone since observed (say a dead run's call landed late): what replacing needs.
+                            return null;
+                        }
+                    });
                     String id = register(windowId, t, targets, params);
                     declaredIds.add(id);
                     done.add(run.changed(ctx, WindowChanged.Part.TASK, WindowChanged.Change.REPLACED, t.name(), id,
