@@ -8,6 +8,7 @@
 
 import dev.opskit.core.*;
 import dev.opskit.ssm.*;
+import dev.opskit.ssm.event.*;
 import dev.opskit.testkit.*;
 import java.time.*;
 import java.time.temporal.ChronoUnit;
@@ -17,16 +18,20 @@ var aws = LocalAws.builder().clock(time.clock()).start();
 var ctx = aws.context();
 var instanceId = aws.instances().list().get(0).id();
 
-// Safe to run again: a second apply() finds the window by name and changes nothing.
-var window = MaintenanceWindows.create("patch-window").
+// The definition; plan() says what apply() would do and changes nothing.
+var definition = MaintenanceWindows.create("patch-window").
         schedule(Schedule.rate(5, ChronoUnit.MINUTES)).
         duration(Duration.ofHours(2)).cutoff(Duration.ofHours(1)).
         allowUnassociatedTargets(true).
         target(Targets.instances(instanceId)).
         task(Tasks.runCommand("AWS-RunShellScript").commands("ls", "echo hello from $(pwd)").
                 maxConcurrency("1").maxErrors("1").priority(10)).
-        context(ctx).
-        apply();
+        listener(WindowChanged.class, e -> System.out.println("  " + e.message())).
+        context(ctx);
+System.out.println(definition.plan());
+
+// Safe to run again: a second apply() finds the window by name and changes nothing.
+var window = definition.apply();
 System.out.println(window + " " + window.changes());
 System.out.println("again: " + MaintenanceWindows.create("patch-window").
         schedule(Schedule.rate(5, ChronoUnit.MINUTES)).allowUnassociatedTargets(true).
@@ -36,6 +41,7 @@ System.out.println("again: " + MaintenanceWindows.create("patch-window").
         context(ctx).apply().changes());
 
 time.advance(Duration.ofMinutes(5));
+window.events().subscribe(TaskInvocationFinished.class, e -> System.out.println("  " + e.message()));
 var execution = window.awaitNextExecution(Duration.ofSeconds(30));
 System.out.println(execution.id() + " " + execution.status());
 execution.invocations().forEach(i -> System.out.println(i.instanceId() + " " + i.status() + ":\n"
