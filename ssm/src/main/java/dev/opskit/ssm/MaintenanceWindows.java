@@ -124,7 +124,7 @@ public final class MaintenanceWindows {
         private final Map<String, Target> targets = new LinkedHashMap<>();
         private final Map<String, Task> tasks = new LinkedHashMap<>();
         private AwsContext context;
-        private final List<EventListener> listeners = new ArrayList<>();
+        private final List<Consumer<EventBus>> listeners = new ArrayList<>();
         private EventBus bus;
         private Duration deadline = Duration.ofMinutes(30);
 
@@ -321,7 +321,8 @@ public final class MaintenanceWindows {
          * @return this definition
          */
         public Definition listener(EventListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener");
+            listeners.add(bus -> bus.subscribe(listener));
             return this;
         }
 
@@ -337,11 +338,8 @@ public final class MaintenanceWindows {
         public <E extends OpsEvent> Definition listener(Class<E> type, Consumer<? super E> listener) {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(listener, "listener");
-            return listener(e -> {
-                if (type.isInstance(e)) {
-                    listener.accept(type.cast(e));
-                }
-            });
+            listeners.add(bus -> bus.subscribe(type, listener));
+            return this;
         }
 
         /**
@@ -434,7 +432,7 @@ public final class MaintenanceWindows {
         /** A bus for one apply or plan: the listeners, and the given bus if any. */
         private EventBus runBus() {
             EventBus events = new EventBus();
-            listeners.forEach(events::subscribe);
+            listeners.forEach(subscribe -> subscribe.accept(events));
             if (bus != null) {
                 events.subscribe(bus::publish);
             }

@@ -9,10 +9,6 @@ import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
 import dev.opskit.testkit.LocalAwsExtension;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +44,6 @@ class CrashResumeIT {
     private static String instance;
     private static WindowState referenceOne;
     private static WindowState referenceTwo;
-    static final List<Process> children = new CopyOnWriteArrayList<>();
 
     @TempDir
     static Path dataDir;
@@ -73,11 +64,6 @@ class CrashResumeIT {
         WindowVersions.first("reference-two", instance).context(ctx).apply();
         WindowVersions.second("reference-two", instance).context(ctx).apply();
         referenceTwo = WindowState.of(ssm, "reference-two");
-    }
-
-    @AfterAll
-    static void stopChildren() {
-        children.forEach(Process::destroyForcibly);
     }
 
     /**
@@ -181,35 +167,13 @@ class CrashResumeIT {
     private static List<String> runAndKill(String name, String version, String pauseAt, int delayMillis)
             throws Exception {
         Path log = Files.createDirectories(dataDir.resolve("logs")).resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-cp", classpath(),
-                CrashResumeChild.class.getName(), name, version, pauseAt)
-                .redirectError(log.toFile());
         LocalAccount account = aws.defaultAccount();
-        Map<String, String> env = pb.environment();
-        env.put("CRASH_ENDPOINT", aws.endpoint().toString());
-        env.put("CRASH_REGION", LocalAws.DEFAULT_REGION);
-        env.put("CRASH_ACCESS_KEY_ID", account.accessKeyId());
-        env.put("CRASH_SECRET_ACCESS_KEY", account.secretAccessKey().reveal());
-        env.put("CRASH_INSTANCE", instance);
         long started = System.nanoTime();
-        Process child = pb.start();
-        children.add(child);
-        try {
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // The child died: that is the point.
-                }
-                lines.add("<eof>");
-            }, "crash-child-output");
-            reader.setDaemon(true);
-            reader.start();
-
+        try (ChildJvm child = ChildJvm.start(CrashResumeChild.class, List.of(), List.of(name, version, pauseAt),
+                Map.of("CRASH_ENDPOINT", aws.endpoint().toString(), "CRASH_REGION", LocalAws.DEFAULT_REGION,
+                        "CRASH_ACCESS_KEY_ID", account.accessKeyId(),
+                        "CRASH_SECRET_ACCESS_KEY", account.secretAccessKey().reveal(), "CRASH_INSTANCE", instance),
+                log)) {
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
             long killAt = Long.MAX_VALUE;
@@ -219,7 +183,7 @@ class CrashResumeIT {
                     fail("the apply's JVM did not reach %s within %s; it printed %s (log %s)", pauseAt, CHILD_TIMEOUT,
                             seen, log);
                 }
-                String line = lines.poll(Math.min(deadline, killAt) - now, TimeUnit.NANOSECONDS);
+                String line = child.poll(Math.min(deadline, killAt) - now);
                 if (line == null && System.nanoTime() >= killAt) {
                     break; // the random delay is over
                 }
@@ -233,7 +197,7 @@ class CrashResumeIT {
                 if (line.startsWith("done ") && delayMillis >= 0) {
                     break; // the apply beat the random delay; applying again must then change nothing
                 }
-                if (line.equals("<eof>") || line.startsWith("failed ") || line.startsWith("done ")) {
+                if (line.equals(ChildJvm.EOF) || line.startsWith("failed ") || line.startsWith("done ")) {
                     fail("the apply's JVM ended before it was killed (waiting for %s): %s; log %s: %s", pauseAt, seen,
                             log, Files.readString(log));
                 }
@@ -242,29 +206,14 @@ class CrashResumeIT {
                 }
             }
             String last = seen.get(seen.size() - 1);
-            boolean finished = last.startsWith("done ");
-            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the killed JVM exits").isTrue();
-            if (!finished) {
-                assertThat(child.exitValue()).as("exit status of a SIGKILLed JVM").isEqualTo(128 + 9);
+            int status = child.kill();
+            if (!last.startsWith("done ")) {
+                assertThat(status).as("exit status of a SIGKILLed JVM").isEqualTo(128 + 9);
             }
-            reader.join(5_000);
-            lines.drainTo(seen);
-            seen.remove("<eof>");
+            seen.addAll(child.rest());
             System.out.println(name + " (version " + version + "): apply JVM killed "
                     + (System.nanoTime() - started) / 1_000_000 + " ms after launch, last line '" + last + "'");
             return seen;
-        } finally {
-            child.destroyForcibly();
-            children.remove(child);
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 }

@@ -9,12 +9,6 @@ import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
 import dev.opskit.testkit.LocalAwsExtension;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,49 +52,22 @@ class SecretScanIT {
         String taskSecret = Secret.generate(24).reveal();
         Path stderr = dataDir.resolve("scan-stderr.log");
         Path json = dataDir.resolve("scan-events.jsonl");
-        ProcessBuilder pb = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-cp", classpath(),
-                SecretScanChild.class.getName(), json.toString())
-                .redirectError(stderr.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("SCAN_ENDPOINT", aws.endpoint().toString());
-        env.put("SCAN_REGION", LocalAws.DEFAULT_REGION);
-        env.put("SCAN_ACCESS_KEY_ID", account.accessKeyId());
-        env.put("SCAN_SECRET_ACCESS_KEY", secretKey);
-        env.put("SCAN_INSTANCE", aws.instances().list().get(0).id());
-        env.put("SCAN_TASK_SECRET", taskSecret);
-        Process child = pb.start();
         List<String> lines = new ArrayList<>();
-        try (Writer stdin = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
-            BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        queue.add(line);
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-                queue.add("<eof>");
-            }, "scan-child-output");
-            reader.setDaemon(true);
-            reader.start();
-
-            await(queue, lines, "applied", stderr);
+        try (ChildJvm child = ChildJvm.start(SecretScanChild.class,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"), List.of(json.toString()),
+                Map.of("SCAN_ENDPOINT", aws.endpoint().toString(), "SCAN_REGION", LocalAws.DEFAULT_REGION,
+                        "SCAN_ACCESS_KEY_ID", account.accessKeyId(), "SCAN_SECRET_ACCESS_KEY", secretKey,
+                        "SCAN_INSTANCE", aws.instances().list().get(0).id(), "SCAN_TASK_SECRET", taskSecret),
+                stderr)) {
+            await(child, lines, "applied", stderr);
             TIME.advance(Duration.ofDays(1));
-            stdin.write("fired\n");
-            stdin.flush();
-            await(queue, lines, "executed", stderr);
+            child.send("fired");
+            await(child, lines, "executed", stderr);
             try (Faults.Injection throttle = aws.faults().always().throttle("ssm", "RegisterTaskWithMaintenanceWindow")) {
-                stdin.write("throttled\n");
-                stdin.flush();
-                await(queue, lines, "done", stderr);
+                child.send("throttled");
+                await(child, lines, "done", stderr);
             }
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(child.exitValue()).as("exit status; stderr: %s", Files.readString(stderr)).isZero();
-        } finally {
-            child.destroyForcibly();
+            assertThat(child.await(30)).as("exit status; stderr: %s", Files.readString(stderr)).isZero();
         }
         String stdout = String.join("\n", lines);
         String log = Files.readString(stderr);
@@ -122,12 +87,11 @@ class SecretScanIT {
         }
     }
 
-    private static void await(BlockingQueue<String> queue, List<String> seen, String marker, Path stderr)
-            throws Exception {
+    private static void await(ChildJvm child, List<String> seen, String marker, Path stderr) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            String line = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("<eof>")) {
+            String line = child.poll(deadline - System.nanoTime());
+            if (line == null || line.equals(ChildJvm.EOF)) {
                 fail("the child did not print '%s'; it printed %s; stderr: %s", marker, seen, Files.readString(stderr));
             }
             seen.add(line);
@@ -135,13 +99,5 @@ class SecretScanIT {
                 return;
             }
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 }

@@ -1,7 +1,6 @@
 package dev.opskit.ssm.event;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,21 +30,6 @@ public record ExecutionFinished(Instant time, String windowId, String executionI
     /** @return true if it ended SUCCESS */
     public boolean succeeded() {
         return status.equals("SUCCESS");
-    }
-
-    @Override
-    public String runbookId() {
-        return null;
-    }
-
-    @Override
-    public String step() {
-        return null;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return Map.of();
     }
 
     @Override

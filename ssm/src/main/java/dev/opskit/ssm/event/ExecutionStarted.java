@@ -1,7 +1,6 @@
 package dev.opskit.ssm.event;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,21 +20,6 @@ public record ExecutionStarted(Instant time, String windowId, String executionId
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(windowId, "windowId");
         Objects.requireNonNull(executionId, "executionId");
-    }
-
-    @Override
-    public String runbookId() {
-        return null;
-    }
-
-    @Override
-    public String step() {
-        return null;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return Map.of();
     }
 
     @Override

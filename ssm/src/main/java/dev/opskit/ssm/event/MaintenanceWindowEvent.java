@@ -1,6 +1,7 @@
 package dev.opskit.ssm.event;
 
 import dev.opskit.core.event.OpsEvent;
+import java.util.Map;
 
 /**
  * The typed events of SSM maintenance windows: what an {@code apply()} changed in a window
@@ -28,5 +29,23 @@ public sealed interface MaintenanceWindowEvent extends OpsEvent
     @Override
     default String resource() {
         return windowId();
+    }
+
+    /** @return the apply's run for {@link WindowChanged}; {@code null} for a handle's waits, which are no run */
+    @Override
+    default String runbookId() {
+        return null;
+    }
+
+    /** @return the apply's step for {@link WindowChanged}; {@code null} for a handle's waits */
+    @Override
+    default String step() {
+        return null;
+    }
+
+    /** @return no free-form attributes: every fact is a field of the record */
+    @Override
+    default Map<String, Object> attributes() {
+        return Map.of();
     }
 }

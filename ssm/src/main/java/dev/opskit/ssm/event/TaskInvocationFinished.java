@@ -1,7 +1,6 @@
 package dev.opskit.ssm.event;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,21 +29,6 @@ public record TaskInvocationFinished(Instant time, String windowId, String execu
         Objects.requireNonNull(windowId, "windowId");
         Objects.requireNonNull(executionId, "executionId");
         Objects.requireNonNull(status, "status");
-    }
-
-    @Override
-    public String runbookId() {
-        return null;
-    }
-
-    @Override
-    public String step() {
-        return null;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return Map.of();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.opskit.ssm.event;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -53,11 +52,6 @@ public record WindowChanged(Instant time, String runbookId, String step, String 
         Objects.requireNonNull(part, "part");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(id, "id");
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return Map.of();
     }
 
     @Override

@@ -94,7 +94,7 @@ public final class ExecutionWatch {
      * @return it, with its tasks, invocations and output
      */
     public Execution awaitNext(Duration timeout) {
-        MaintenanceWindowExecution done = Waiter.forResource(resource)
+        MaintenanceWindowExecution done = look(Waiter.forResource(resource)
                 .waitingFor("its next execution to finish")
                 .poll(() -> {
                     List<MaintenanceWindowExecution> list = reader.summaries(windowId);
@@ -111,14 +111,7 @@ public final class ExecutionWatch {
                     return next;
                 })
                 .state(o -> o.map(MaintenanceWindowExecution::statusAsString).orElse("no new execution"))
-                .succeedWhen(o -> o.isPresent() && isFinal(o.get().statusAsString()))
-                .deadline(timeout)
-                .backoff(POLL)
-                .clock(clock)
-                .sleeper(sleeper)
-                .events(bus, null, null)
-                .await()
-                .orElseThrow();
+                .succeedWhen(o -> o.isPresent() && isFinal(o.get().statusAsString())), timeout);
         return finished(done);
     }
 
@@ -131,7 +124,7 @@ public final class ExecutionWatch {
      */
     public Execution await(String executionId, Duration timeout) {
         Objects.requireNonNull(executionId, "executionId");
-        MaintenanceWindowExecution done = Waiter.forResource(resource)
+        MaintenanceWindowExecution done = look(Waiter.forResource(resource)
                 .waitingFor("execution " + executionId + " to finish")
                 .poll(() -> {
                     Optional<MaintenanceWindowExecution> e = reader.summaries(windowId).stream()
@@ -142,15 +135,15 @@ public final class ExecutionWatch {
                 .state(o -> o.map(MaintenanceWindowExecution::statusAsString).orElse("not listed"))
                 .failWhen(Optional::isEmpty, o -> "the window has no execution " + executionId
                         + "; list them with executions()")
-                .succeedWhen(o -> isFinal(o.get().statusAsString()))
-                .deadline(timeout)
-                .backoff(POLL)
-                .clock(clock)
-                .sleeper(sleeper)
-                .events(bus, null, null)
-                .await()
-                .orElseThrow();
+                .succeedWhen(o -> isFinal(o.get().statusAsString())), timeout);
         return finished(done);
+    }
+
+    /** Runs a wait with this watch's timing and bus; it succeeds only with an execution. */
+    private MaintenanceWindowExecution look(Waiter.Builder<Optional<MaintenanceWindowExecution>> wait,
+            Duration timeout) {
+        return wait.deadline(timeout).backoff(POLL).clock(clock).sleeper(sleeper).events(bus, null, null).await()
+                .orElseThrow();
     }
 
     private void announce(MaintenanceWindowExecution e) {

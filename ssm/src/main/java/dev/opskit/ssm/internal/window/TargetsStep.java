@@ -53,18 +53,15 @@ final class TargetsStep implements Step {
         if (windowId.isEmpty()) {
             // Only in a plan: the window step would create the window.
             ctx.put(Facts.TARGET_IDS, new Facts.TargetIds(Map.of()));
-            return declared.isEmpty() ? Observation.noChange("no targets declared")
-                    : Observation.change("window '" + run.settings().name() + "' does not exist yet",
-                            "register targets " + declared);
+            return run.notCreatedYet("targets", declared);
         }
         List<MaintenanceWindowTarget> existing = Windows.targets(run.ssm(), windowId.get());
         Map<String, String> ids = new LinkedHashMap<>();
         Set<String> matched = new HashSet<>();
         List<Change> changes = new ArrayList<>();
         for (Target t : run.settings().targets()) {
-            MaintenanceWindowTarget old = existing.stream()
-                    .filter(e -> t.name().equals(e.name()) && !matched.contains(e.windowTargetId()))
-                    .findFirst().orElse(null);
+            MaintenanceWindowTarget old = WindowRun.match(existing, t.name(), MaintenanceWindowTarget::name,
+                    MaintenanceWindowTarget::windowTargetId, matched);
             if (old == null) {
                 changes.add(new Change(t, null));
                 continue;
@@ -78,12 +75,10 @@ final class TargetsStep implements Step {
         }
         ctx.put(Facts.TARGET_IDS, new Facts.TargetIds(ids));
         ctx.put(PENDING, new Pending(changes));
-        String found = "window " + windowId.get() + " has " + existing.size() + " target(s)"
-                + (existing.isEmpty() ? "" : " " + existing.stream().map(e -> Windows.label(e.name(), e.windowTargetId()))
-                        .toList());
+        String found = WindowRun.found(windowId.get(), "targets", existing, MaintenanceWindowTarget::name,
+                MaintenanceWindowTarget::windowTargetId);
         if (changes.isEmpty()) {
-            return Observation.noChange(found + (declared.isEmpty() ? "; none declared"
-                    : "; " + declared + " are registered as declared"));
+            return WindowRun.unchanged(found, declared);
         }
         return Observation.change(found, String.join(", ", changes.stream().map(Change::describe).toList()));
     }

@@ -61,9 +61,7 @@ final class TasksStep implements Step {
         if (windowId.isEmpty()) {
             // Only in a plan: the window step would create the window.
             ctx.put(Facts.DECLARED_TASK_IDS, new Facts.TaskIds(Set.of()));
-            return declared.isEmpty() ? Observation.noChange("no tasks declared")
-                    : Observation.change("window '" + run.settings().name() + "' does not exist yet",
-                            "register tasks " + declared);
+            return run.notCreatedYet("tasks", declared);
         }
         String wid = windowId.get();
         Map<String, String> targetIds = ctx.get(Facts.TARGET_IDS).map(Facts.TargetIds::byName).orElse(Map.of());
@@ -71,9 +69,8 @@ final class TasksStep implements Step {
         Set<String> matched = new HashSet<>();
         List<Change> changes = new ArrayList<>();
         for (Task t : run.settings().tasks()) {
-            MaintenanceWindowTask old = existing.stream()
-                    .filter(e -> t.name().equals(e.name()) && !matched.contains(e.windowTaskId()))
-                    .findFirst().orElse(null);
+            MaintenanceWindowTask old = WindowRun.match(existing, t.name(), MaintenanceWindowTask::name,
+                    MaintenanceWindowTask::windowTaskId, matched);
             if (old == null) {
                 changes.add(new Change(t, Kind.REGISTER, null, null));
                 continue;
@@ -94,12 +91,10 @@ final class TasksStep implements Step {
         }
         ctx.put(Facts.DECLARED_TASK_IDS, new Facts.TaskIds(matched));
         ctx.put(PENDING, new Pending(changes));
-        String found = "window " + wid + " has " + existing.size() + " task(s)"
-                + (existing.isEmpty() ? "" : " " + existing.stream().map(e -> Windows.label(e.name(), e.windowTaskId()))
-                        .toList());
+        String found = WindowRun.found(wid, "tasks", existing, MaintenanceWindowTask::name,
+                MaintenanceWindowTask::windowTaskId);
         if (changes.isEmpty()) {
-            return Observation.noChange(found + (declared.isEmpty() ? "; none declared"
-                    : "; " + declared + " are registered as declared"));
+            return WindowRun.unchanged(found, declared);
         }
         return Observation.change(found, String.join(", ", changes.stream().map(Change::describe).toList()));
     }

@@ -1,9 +1,12 @@
 package dev.opskit.ssm.internal.window;
 
+import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
 import dev.opskit.ssm.event.WindowChanged;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -57,5 +60,40 @@ final class WindowRun {
         changes.add(e.message());
         ctx.events().publish(e);
         return e.message();
+    }
+
+    /**
+     * What the targets or tasks step sees in a plan before the window exists.
+     *
+     * @param nouns {@code targets} or {@code tasks}
+     */
+    Observation notCreatedYet(String nouns, List<String> declared) {
+        return declared.isEmpty() ? Observation.noChange("no " + nouns + " declared")
+                : Observation.change("window '" + settings.name() + "' does not exist yet",
+                        "register " + nouns + " " + declared);
+    }
+
+    /**
+     * The registered one a declared name matches: the first of that name not matched yet, as
+     * SSM lists them; later ones of the name are left to the undeclared steps.
+     */
+    static <T> T match(List<T> registered, String name, Function<T, String> nameOf, Function<T, String> idOf,
+            Set<String> matched) {
+        return registered.stream().filter(r -> name.equals(nameOf.apply(r)) && !matched.contains(idOf.apply(r)))
+                .findFirst().orElse(null);
+    }
+
+    /** What the targets or tasks step found, and why nothing is needed if nothing is. */
+    static <T> String found(String windowId, String nouns, List<T> registered, Function<T, String> nameOf,
+            Function<T, String> idOf) {
+        return "window " + windowId + " has " + registered.size() + " " + nouns.substring(0, nouns.length() - 1)
+                + "(s)" + (registered.isEmpty() ? ""
+                        : " " + registered.stream().map(r -> Windows.label(nameOf.apply(r), idOf.apply(r))).toList());
+    }
+
+    /** The observation of a targets or tasks step with nothing to change. */
+    static Observation unchanged(String found, List<String> declared) {
+        return Observation.noChange(found + (declared.isEmpty() ? "; none declared"
+                : "; " + declared + " are registered as declared"));
     }
 }
