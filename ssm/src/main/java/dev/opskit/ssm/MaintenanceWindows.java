@@ -30,17 +30,21 @@ import software.amazon.awssdk.services.ssm.model.MaintenanceWindowIdentity;
  * SSM maintenance windows, declared fluently and applied idempotently by name: running the same
  * {@link Definition#apply()} again changes nothing, and after a change of the declaration it
  * updates the window, its targets and its tasks in place (matched by name) instead of creating
- * duplicates. Everything is validated before the first call.
+ * duplicates. Everything is validated before the first call. The apply is a core
+ * {@link dev.opskit.core.Runbook} of named steps, so {@link Definition#plan()} shows what it would
+ * do, its events go to the listeners given, and a run that died part-way is finished by the next.
  *
  * <pre>{@code
- * MaintenanceWindow w = MaintenanceWindows.create("patch-window")
+ * MaintenanceWindows.Definition patching = MaintenanceWindows.create("patch-window")
  *         .schedule(Schedule.rate(5, ChronoUnit.MINUTES))
  *         .duration(Duration.ofHours(2)).cutoff(Duration.ofHours(1))
  *         .allowUnassociatedTargets(true)
  *         .target(Targets.instances("i-0123456789abcdef0"))
  *         .task(Tasks.runCommand("AWS-RunShellScript").commands("ls").priority(10))
- *         .context(ctx)
- *         .apply();
+ *         .listener(WindowChanged.class, e -> System.out.println(e.message()))
+ *         .context(ctx);
+ * System.out.println(patching.plan());
+ * MaintenanceWindow w = patching.apply();
  * w.executions();
  * w.reschedule(Schedule.at(LocalDateTime.parse("2026-11-26T12:00:00")));
  * }</pre>
@@ -107,8 +111,10 @@ public final class MaintenanceWindows {
     }
 
     /**
-     * The declaration of a window: its schedule and settings, targets and tasks. Each setter
-     * checks its value at once; {@link #apply()} checks the whole before any call.
+     * The declaration of a window: its schedule and settings, targets and tasks, and where the
+     * events of applying it go. Each setter checks its value at once; {@link #plan()} and
+     * {@link #apply()} check the whole before any call. Not thread-safe; each {@code apply()} is a
+     * run of its own.
      */
     public static final class Definition {
         private final String name;
