@@ -5,12 +5,14 @@ import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.OpsException;
 import dev.opskit.core.ResourceNotFoundException;
 import dev.opskit.testkit.internal.db.DbServers;
-import dev.opskit.testkit.internal.rds.RdsService;
+import dev.opskit.testkit.internal.rds.RdsActions;
+import dev.opskit.testkit.internal.rds.RdsBackend;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
 import dev.opskit.testkit.internal.server.FaultEngine;
 import dev.opskit.testkit.internal.server.Main;
 import dev.opskit.testkit.internal.server.ServiceRegistry;
 import dev.opskit.testkit.internal.server.SigV4Verifier;
+import dev.opskit.testkit.internal.server.Ticker;
 import dev.opskit.testkit.internal.ssm.SsmService;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
@@ -58,7 +60,8 @@ public final class LocalAws implements AutoCloseable {
     private final Faults faults;
     private final Timings timings;
     private final Path dataDir;
-    private final RdsService rds;
+    private final Ticker ticker;
+    private final RdsBackend rds;
     private final SsmService ssm;
     private final LocalInstances instances;
     private final Deque<AutoCloseable> closeables;
@@ -74,15 +77,17 @@ public final class LocalAws implements AutoCloseable {
         this.dataDir = (b.dataDir != null ? b.dataDir : DEFAULT_DATA_DIR).toAbsolutePath().normalize();
 
         ServiceRegistry services = new ServiceRegistry();
+        this.ticker = new Ticker(clock);
+        closeables.push(ticker);
         try {
             // Registration point: each emulated service is created here, registered under its
             // SigV4 signing name, and (if AutoCloseable) pushed so that close() stops it.
             services.register(new StsService(identities));
             DbServers dbServers = new DbServers(dataDir);
             closeables.push(dbServers);
-            this.rds = new RdsService(timings, dbServers, clock);
+            this.rds = new RdsBackend(timings, dbServers, ticker);
             closeables.push(rds);
-            services.register(rds);
+            services.register(new RdsActions(rds));
             this.ssm = new SsmService(clock, dataDir);
             closeables.push(ssm);
             services.register(ssm);
@@ -142,7 +147,7 @@ public final class LocalAws implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return rds.awaitIdle(timeout) && ssm.awaitIdle(timeout);
+        return ticker.awaitIdle(timeout) && ssm.awaitIdle(timeout);
     }
 
     /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */

@@ -1,6 +1,6 @@
 package dev.opskit.testkit;
 
-import dev.opskit.testkit.internal.rds.RdsService;
+import dev.opskit.testkit.internal.rds.RdsBackend;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +18,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LocalRds {
-    private final RdsService service;
+    private final RdsBackend service;
 
-    LocalRds(RdsService service) {
+    LocalRds(RdsBackend service) {
         this.service = service;
     }
 
@@ -62,8 +62,7 @@ public final class LocalRds {
      * @return the finished transitions of every account and region
      */
     public List<Transition> transitions() {
-        return service.transitions().stream().map(t -> new Transition(t.account(), t.region(), t.resourceType(),
-                t.resourceId(), t.from(), t.to(), t.acceptedAt(), t.emulated(), t.actual())).toList();
+        return service.transitions();
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** RDS's rules for identifiers, paging markers, filters and timestamps, with its error messages. */
@@ -86,9 +88,31 @@ final class Inputs {
         return lower.startsWith("aws:") || lower.startsWith("rds:");
     }
 
-    /** Filters.Filter.N.Name / .Values.Value.M as name to values, checked against the allowed names. */
-    static Map<String, List<String>> filters(QueryRequest r, List<String> allowed) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
+    /**
+     * The filters a Describe call accepts, in the order RDS lists them: each names the attribute of
+     * a resource it compares with its values (case-insensitively). An attribute that is null (such
+     * as {@code domain}, which LocalAws has none of) matches no value.
+     */
+    static final class Filters<T> {
+        private final Map<String, Function<T, String>> attributes = new LinkedHashMap<>();
+
+        static <T> Filters<T> on(String name, Function<T, String> attribute) {
+            return new Filters<T>().and(name, attribute);
+        }
+
+        Filters<T> and(String name, Function<T, String> attribute) {
+            attributes.put(name, attribute);
+            return this;
+        }
+    }
+
+    /**
+     * {@code Filters.Filter.N.Name} / {@code .Values.Value.M} of a request, checked against the
+     * accepted names, as a test of a resource: it passes every filter the request gives.
+     */
+    static <T> Predicate<T> filter(QueryRequest r, Filters<T> accepted) {
+        List<String> allowed = List.copyOf(accepted.attributes.keySet());
+        Map<String, List<String>> given = new LinkedHashMap<>();
         for (Map<String, String> f : r.structs("Filters.Filter")) {
             String name = f.get("Name");
             if (name == null || name.isEmpty()) {
@@ -107,9 +131,12 @@ final class Inputs {
             if (values.isEmpty()) {
                 throw AwsError.invalidParameterValue("Filter " + name + " must have at least one value");
             }
-            out.put(name, values.values().stream().map(Inputs::lookup).toList());
+            given.put(name, values.values().stream().map(Inputs::lookup).toList());
         }
-        return out;
+        return resource -> given.entrySet().stream().allMatch(e -> {
+            String value = accepted.attributes.get(e.getKey()).apply(resource);
+            return value != null && e.getValue().contains(value.toLowerCase(Locale.ROOT));
+        });
     }
 
     /** One page of a list, as RDS pages: MaxRecords 20-100 (default 100) and an opaque Marker. */
@@ -166,6 +193,19 @@ final class Inputs {
                             + ". Pass an ISO-8601 timestamp such as 2024-01-31T12:00:00Z");
                 }
             }
+        }
+    }
+
+    /** A whole-number parameter, or null when absent or empty. */
+    static Long longValue(QueryRequest r, String name) {
+        String v = r.string(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw AwsError.invalidParameterValue("Invalid value for " + name + ": " + v + ". Pass a whole number.");
         }
     }
 

@@ -3,11 +3,11 @@ package dev.opskit.testkit.internal.rds;
 import dev.opskit.testkit.internal.protocol.Xml;
 import dev.opskit.testkit.internal.rds.EngineCatalog.EngineVersion;
 import dev.opskit.testkit.internal.rds.ParameterCatalog.Definition;
-import dev.opskit.testkit.internal.rds.Resources.Cluster;
-import dev.opskit.testkit.internal.rds.Resources.Event;
-import dev.opskit.testkit.internal.rds.Resources.Instance;
-import dev.opskit.testkit.internal.rds.Resources.ParamGroup;
-import dev.opskit.testkit.internal.rds.Resources.Snapshot;
+import dev.opskit.testkit.internal.rds.RdsModel.Cluster;
+import dev.opskit.testkit.internal.rds.RdsModel.Event;
+import dev.opskit.testkit.internal.rds.RdsModel.Instance;
+import dev.opskit.testkit.internal.rds.RdsModel.ParamGroup;
+import dev.opskit.testkit.internal.rds.RdsModel.Snapshot;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +21,7 @@ final class RdsXml {
     private RdsXml() {
     }
 
-    static Xml cluster(Resources r, Cluster c, Instant now) {
+    static Xml cluster(RdsModel r, Cluster c, Instant now) {
         List<Instance> members = r.membersOf(c);
         Xml x = Xml.element("DBCluster")
                 .add("AllocatedStorage", 1)
@@ -74,7 +74,7 @@ final class RdsXml {
         return x.add("AutoMinorVersionUpgrade", true).add("NetworkType", "IPV4");
     }
 
-    static Xml instance(Resources r, Instance i, Cluster c) {
+    static Xml instance(RdsModel r, Instance i, Cluster c) {
         boolean reachable = c != null && c.server != null && i.createdAt != null;
         Xml endpoint = reachable
                 ? Xml.element("Endpoint").add("Address", ADDRESS).add("Port", c.server.port())
@@ -99,7 +99,7 @@ final class RdsXml {
                         .add("DBParameterGroupName", i.parameterGroup).add("ParameterApplyStatus", "in-sync")))
                 .add("AvailabilityZone", i.availabilityZone)
                 // Aurora instances follow their cluster's window.
-                .add("PreferredMaintenanceWindow", (c == null ? Resources.MaintenanceWindow.DEFAULT
+                .add("PreferredMaintenanceWindow", (c == null ? RdsModel.MaintenanceWindow.DEFAULT
                         : c.maintenanceWindow).text())
                 .add(Xml.element("PendingModifiedValues"))
                 .add("MultiAZ", false)
@@ -131,7 +131,7 @@ final class RdsXml {
                 .add("Key", e.getKey()).add("Value", e.getValue()));
     }
 
-    static Xml clusterGroup(Resources r, ParamGroup g) {
+    static Xml clusterGroup(RdsModel r, ParamGroup g) {
         return Xml.element("DBClusterParameterGroup")
                 .add("DBClusterParameterGroupName", g.name)
                 .add("DBParameterGroupFamily", g.family)
@@ -139,7 +139,7 @@ final class RdsXml {
                 .add("DBClusterParameterGroupArn", r.arn("cluster-pg", g.name));
     }
 
-    static Xml instanceGroup(Resources r, ParamGroup g) {
+    static Xml instanceGroup(RdsModel r, ParamGroup g) {
         return Xml.element("DBParameterGroup")
                 .add("DBParameterGroupName", g.name)
                 .add("DBParameterGroupFamily", g.family)
@@ -162,7 +162,7 @@ final class RdsXml {
                 .add(Xml.element("SupportedEngineModes").add("member", "provisioned"));
     }
 
-    static Xml snapshot(Resources r, Snapshot s) {
+    static Xml snapshot(RdsModel r, Snapshot s) {
         return Xml.element("DBClusterSnapshot")
                 .add(Xml.element("AvailabilityZones").addTexts("AvailabilityZone",
                         List.of(r.region + "a", r.region + "b", r.region + "c")))
@@ -185,6 +185,13 @@ final class RdsXml {
                 .add("DBClusterSnapshotArn", r.arn("cluster-snapshot", s.id))
                 .add("IAMDatabaseAuthenticationEnabled", false)
                 .add(Xml.element("TagList"));
+    }
+
+    static Xml logFile(RdsModel.LogFile f) {
+        return Xml.element("DescribeDBLogFilesDetails")
+                .add("LogFileName", f.name())
+                .add("LastWritten", f.lastWritten().toEpochMilli())
+                .add("Size", f.size());
     }
 
     static Xml event(Event e) {

@@ -1,13 +1,16 @@
 package dev.opskit.testkit.internal.rds;
 
+import dev.opskit.testkit.Timings;
 import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.protocol.QueryRequest;
 import dev.opskit.testkit.internal.protocol.Xml;
+import dev.opskit.testkit.internal.server.Ticker;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,16 +23,45 @@ import javax.xml.xpath.XPathFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Calls an {@link RdsService} as the HTTP server would, and reads its XML answers. */
-final class RdsCalls {
-    private final RdsService rds;
+/**
+ * An RDS emulation without HTTP: a backend on its own ticker, called through its actions as the
+ * HTTP server would, with the XML answers read back. Closing it stops what it started.
+ */
+final class RdsCalls implements AutoCloseable {
+    private final Ticker ticker;
+    private final RdsBackend backend;
+    private final RdsActions rds;
     private final String account;
     private final String region;
 
-    RdsCalls(RdsService rds, String account, String region) {
-        this.rds = rds;
+    private RdsCalls(Ticker ticker, RdsBackend backend, String account, String region) {
+        this.ticker = ticker;
+        this.backend = backend;
+        this.rds = new RdsActions(backend);
         this.account = account;
         this.region = region;
+    }
+
+    /** A new emulation on the wall clock, called as account 111111111111 in us-east-1. */
+    static RdsCalls start(Timings timings, Databases databases) {
+        Ticker ticker = new Ticker(Clock.systemUTC());
+        return new RdsCalls(ticker, new RdsBackend(timings, databases, ticker), "111111111111", "us-east-1");
+    }
+
+    /** The same emulation, called as another account or in another region. */
+    RdsCalls as(String otherAccount, String otherRegion) {
+        return new RdsCalls(ticker, backend, otherAccount, otherRegion);
+    }
+
+    RdsBackend backend() {
+        return backend;
+    }
+
+    /** Stops the transitions and the ticker. */
+    @Override
+    public void close() {
+        backend.close();
+        ticker.close();
     }
 
     /** Calls an action with alternating name/value parameters. */
@@ -48,7 +80,7 @@ final class RdsCalls {
     }
 
     void settle() {
-        assertThat(rds.awaitIdle(java.time.Duration.ofSeconds(10))).as("transitions settle").isTrue();
+        assertThat(ticker.awaitIdle(java.time.Duration.ofSeconds(10))).as("transitions settle").isTrue();
     }
 
     record Answer(String xml) {

@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,19 +32,17 @@ class RdsDataPlaneIT {
     @TempDir
     Path dir;
     private DbServers servers;
-    private RdsService service;
     private RdsCalls rds;
 
     @BeforeEach
     void start() {
         servers = new DbServers(dir.resolve("db"));
-        service = new RdsService(Timings.defaults(), servers, Clock.systemUTC());
-        rds = new RdsCalls(service, "111111111111", "us-east-1");
+        rds = RdsCalls.start(Timings.defaults(), Databases.of(servers));
     }
 
     @AfterEach
     void stop() {
-        service.close();
+        rds.close();
         servers.close();
     }
 

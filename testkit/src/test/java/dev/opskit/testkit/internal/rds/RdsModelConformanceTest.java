@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,8 +45,7 @@ class RdsModelConformanceTest {
 
     private static ServiceModel model;
 
-    private final RdsService service = new RdsService(Timings.instant(), new RdsFakeDatabases(), Clock.systemUTC());
-    private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
+    private final RdsCalls rds = RdsCalls.start(Timings.instant(), new RdsFakeDatabases());
 
     @BeforeAll
     static void load() throws Exception {
@@ -56,19 +54,19 @@ class RdsModelConformanceTest {
 
     @AfterEach
     void close() {
-        service.close();
+        rds.close();
     }
 
     @Test
     void everyImplementedOperationExistsInTheModel() {
-        assertThat(model.operationNames()).containsAll(RdsService.OPERATIONS);
-        assertThat(model.metadata().get("xmlNamespace")).isEqualTo(service.xmlNamespace());
+        assertThat(model.operationNames()).containsAll(RdsActions.OPERATIONS);
+        assertThat(model.metadata().get("xmlNamespace")).isEqualTo(new RdsActions(rds.backend()).xmlNamespace());
     }
 
     @Test
     void everyErrorCodeEmittedIsDeclaredByTheModel() throws Exception {
         Set<String> declared = new HashSet<>(COMMON);
-        for (String op : RdsService.OPERATIONS) {
+        for (String op : RdsActions.OPERATIONS) {
             model.errorShapes(op).forEach(name -> declared.add(model.errorCode(name)));
         }
         List<String> emitted = new ArrayList<>();
@@ -112,7 +110,7 @@ class RdsModelConformanceTest {
     @Test
     void everyRequiredMemberIsEnforced() {
         int checked = 0;
-        for (String op : RdsService.OPERATIONS) {
+        for (String op : RdsActions.OPERATIONS) {
             List<String> required = model.requiredMembers(op);
             for (String omitted : required) {
                 List<String> params = new ArrayList<>();

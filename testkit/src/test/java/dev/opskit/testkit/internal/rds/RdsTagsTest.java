@@ -5,8 +5,6 @@ import dev.opskit.testkit.internal.protocol.AwsError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tags given when resources are created, returned in TagList, and changed with the tagging actions. */
@@ -14,12 +12,11 @@ class RdsTagsTest {
     private static final String PASSWORD = "Sup3rSecretPw";
     private static final String ARN = "arn:aws:rds:us-east-1:111111111111:";
 
-    private final RdsService service = new RdsService(Timings.instant(), new RdsFakeDatabases(), Clock.systemUTC());
-    private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
+    private final RdsCalls rds = RdsCalls.start(Timings.instant(), new RdsFakeDatabases());
 
     @AfterEach
     void close() {
-        service.close();
+        rds.close();
     }
 
     @Test

@@ -2,19 +2,24 @@ package dev.opskit.testkit.internal.rds;
 
 import dev.opskit.core.Secret;
 import dev.opskit.testkit.internal.db.DbServer;
+import dev.opskit.testkit.internal.protocol.AwsError;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * The RDS resources of one account in one region. Entities are mutable and guarded by the
- * owning {@link RdsService}'s lock: they move through states over time, as RDS resources do.
+ * The RDS resources of one account in one region, like moto's backend state: the entities, the
+ * events recorded about them, and lookups that fail with RDS's errors. Entities are mutable and
+ * guarded by the {@link RdsBackend}'s lock: they move through states over time, as RDS
+ * resources do.
  */
-final class Resources {
+final class RdsModel {
     final String account;
     final String region;
     final Map<String, Cluster> clusters = new TreeMap<>();
@@ -23,10 +28,12 @@ final class Resources {
     final Map<String, ParamGroup> instanceGroups = new TreeMap<>();
     final Map<String, Snapshot> snapshots = new TreeMap<>();
     final List<Event> events = new ArrayList<>();
+    private final Clock clock;
 
-    Resources(String account, String region) {
+    RdsModel(String account, String region, Clock clock) {
         this.account = account;
         this.region = region;
+        this.clock = clock;
         for (String family : List.of("aurora5.6", "aurora-mysql5.7", "aurora-mysql8.0")) {
             String name = "default." + family;
             clusterGroups.put(name, new ParamGroup(name, family, "Default cluster parameter group for " + family,
@@ -36,8 +43,26 @@ final class Resources {
         }
     }
 
+    /** @return the time on LocalAws's clock */
+    Instant now() {
+        return clock.instant();
+    }
+
     String arn(String type, String id) {
         return "arn:aws:rds:" + region + ":" + account + ":" + type + ":" + id;
+    }
+
+    /** Records an event about a resource, stamped with LocalAws's clock. */
+    void event(String sourceType, String id, String arn, String message, String... categories) {
+        events.add(new Event(id, sourceType, message, List.of(categories), now(), arn));
+    }
+
+    void clusterEvent(Cluster c, String message, String... categories) {
+        event("db-cluster", c.id, arn("cluster", c.id), message, categories);
+    }
+
+    void instanceEvent(Instance i, String message, String... categories) {
+        event("db-instance", i.id, arn("db", i.id), message, categories);
     }
 
     List<Instance> membersOf(Cluster c) {
@@ -48,6 +73,85 @@ final class Resources {
             }
         }
         return out;
+    }
+
+    Cluster cluster(String id) {
+        Cluster c = clusters.get(id);
+        if (c == null) {
+            throw RdsErrors.clusterNotFound(id);
+        }
+        return c;
+    }
+
+    Instance instance(String id) {
+        Instance i = instances.get(id);
+        if (i == null) {
+            throw RdsErrors.instanceNotFound(id);
+        }
+        return i;
+    }
+
+    Map<String, ParamGroup> groups(boolean cluster) {
+        return cluster ? clusterGroups : instanceGroups;
+    }
+
+    ParamGroup group(String name, boolean cluster, String notFoundCode) {
+        ParamGroup g = groups(cluster).get(name);
+        if (g == null) {
+            throw groupNotFound(name, cluster, notFoundCode);
+        }
+        return g;
+    }
+
+    static AwsError groupNotFound(String name, boolean cluster, String code) {
+        return RdsErrors.notFound(code, cluster ? "DBClusterParameterGroup not found: " + name
+                : "DBParameterGroup not found: " + name);
+    }
+
+    /** A cluster parameter group to attach: it must exist and be of the version's family. */
+    String clusterGroupFor(String requested, EngineCatalog.EngineVersion version) {
+        if (requested == null) {
+            return "default." + version.family();
+        }
+        ParamGroup g = group(Inputs.lookup(requested), true, RdsErrors.CLUSTER_PG_NOT_FOUND);
+        checkFamily(g, version);
+        return g.name;
+    }
+
+    String instanceGroupFor(String requested, EngineCatalog.EngineVersion version) {
+        ParamGroup g = group(Inputs.lookup(requested), false, RdsErrors.PG_NOT_FOUND);
+        checkFamily(g, version);
+        return g.name;
+    }
+
+    private static void checkFamily(ParamGroup g, EngineCatalog.EngineVersion version) {
+        if (!g.family.equals(version.family())) {
+            throw RdsErrors.invalidCombination("The Parameter Group " + g.name + " with DBParameterGroupFamily "
+                    + g.family + " cannot be used for this instance. Please use a Parameter Group with "
+                    + "DBParameterGroupFamily " + version.family());
+        }
+    }
+
+    /** {@code binlog_format} of the cluster's parameter group as the server setting: null when OFF. */
+    String binlogFormatOf(Cluster c) {
+        ParamGroup g = clusterGroups.get(c.parameterGroup);
+        String format = g == null ? "OFF" : g.value("binlog_format", "OFF");
+        return format.equals("OFF") ? null : format;
+    }
+
+    /**
+     * What a Describe call names: the one resource with that identifier (or RDS's not-found error),
+     * or every resource when no identifier is given.
+     */
+    static <T> List<T> oneOrAll(Map<String, T> resources, String id, Function<String, AwsError> notFound) {
+        if (id == null) {
+            return new ArrayList<>(resources.values());
+        }
+        T found = resources.get(id);
+        if (found == null) {
+            throw notFound.apply(id);
+        }
+        return new ArrayList<>(List.of(found));
     }
 
     /** One recorded RDS event. */

@@ -1,27 +1,26 @@
 package dev.opskit.testkit.internal.rds;
 
+import dev.opskit.testkit.LocalRds;
 import dev.opskit.testkit.Timings;
 import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.rds.RdsFakeDatabases.FakeServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RdsServiceTest {
+class RdsBackendTest {
     private static final String PASSWORD = "Sup3rSecretPw";
 
     private final RdsFakeDatabases databases = new RdsFakeDatabases();
-    private final RdsService service = new RdsService(Timings.instant(), databases, Clock.systemUTC());
-    private final RdsCalls rds = new RdsCalls(service, "111111111111", "us-east-1");
+    private final RdsCalls rds = RdsCalls.start(Timings.instant(), databases);
 
     @AfterEach
     void close() {
-        service.close();
+        rds.close();
     }
 
     private void clusterWithWriter(String cluster, String version) {
@@ -131,8 +130,7 @@ class RdsServiceTest {
                 java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO,
                 java.time.Duration.ofMillis(300));
         RdsFakeDatabases dbs = new RdsFakeDatabases();
-        try (RdsService slow = new RdsService(slowDelete, dbs, Clock.systemUTC())) {
-            RdsCalls calls = new RdsCalls(slow, "111111111111", "us-east-1");
+        try (RdsCalls calls = RdsCalls.start(slowDelete, dbs)) {
             calls.call("CreateDBCluster", "DBClusterIdentifier", "orders", "Engine", "aurora-mysql",
                     "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
             for (String id : List.of("orders-1", "orders-2")) {
@@ -166,8 +164,7 @@ class RdsServiceTest {
         java.time.Duration d = java.time.Duration.ofMillis(400);
         Timings timings = new Timings(d, d, d, d, d, d, d, d);
         RdsFakeDatabases dbs = new RdsFakeDatabases();
-        try (RdsService timed = new RdsService(timings, dbs, Clock.systemUTC())) {
-            RdsCalls calls = new RdsCalls(timed, "111111111111", "us-east-1");
+        try (RdsCalls calls = RdsCalls.start(timings, dbs)) {
             dbs.workMillis = 300; // shorter than the delay: the transition takes the delay
             calls.call("CreateDBCluster", "DBClusterIdentifier", "orders", "Engine", "aurora-mysql",
                     "MasterUsername", "admin", "MasterUserPassword", PASSWORD);
@@ -182,7 +179,7 @@ class RdsServiceTest {
                     "UseLatestRestorableTime", "true");
             calls.settle();
 
-            List<RdsService.Transition> all = timed.transitions();
+            List<LocalRds.Transition> all = calls.backend().transitions();
             assertThat(all).extracting(t -> t.resourceType() + " " + t.resourceId() + " " + t.from() + "->" + t.to())
                     .containsExactly("db-cluster orders creating->available", "db-instance orders-1 creating->available",
                             "db-instance orders-1 rebooting->available", "db-cluster orders-clone creating->available");
@@ -205,8 +202,7 @@ class RdsServiceTest {
         java.time.Duration d = java.time.Duration.ofMillis(400);
         Timings timings = new Timings(d, d, d, d, d, d, d, d);
         RdsFakeDatabases dbs = new RdsFakeDatabases();
-        try (RdsService timed = new RdsService(timings, dbs, Clock.systemUTC())) {
-            RdsCalls calls = new RdsCalls(timed, "111111111111", "us-east-1");
+        try (RdsCalls calls = RdsCalls.start(timings, dbs)) {
             calls.call("CreateDBCluster", "DBClusterIdentifier", "legacy", "Engine", "aurora-mysql",
                     "EngineVersion", "5.7.mysql_aurora.2.11.2", "MasterUsername", "admin", "MasterUserPassword",
                     PASSWORD);
@@ -222,7 +218,7 @@ class RdsServiceTest {
                     "ApplyImmediately", "true");
             calls.settle();
 
-            List<RdsService.Transition> upgrades = timed.transitions().stream()
+            List<LocalRds.Transition> upgrades = calls.backend().transitions().stream()
                     .filter(t -> t.from().equals("upgrading")).toList();
             assertThat(upgrades).extracting(t -> t.resourceType() + " " + t.resourceId() + " " + t.from() + "->" + t.to())
                     .containsExactly("db-cluster legacy upgrading->available", "db-cluster legacy upgrading->available");
@@ -375,7 +371,7 @@ class RdsServiceTest {
     @Test
     void failedPrechecksLeaveTheClusterOnItsVersionWithTheLogOnTheWriter() {
         clusterWithWriter("legacy", "5.7.mysql_aurora.2.11.2");
-        service.failNextUpgradePrechecks("111111111111", "us-east-1", "Legacy", "line one\nline two\nline three\n");
+        rds.backend().failNextUpgradePrechecks("111111111111", "us-east-1", "Legacy", "line one\nline two\nline three\n");
         rds.call("ModifyDBCluster", "DBClusterIdentifier", "legacy", "EngineVersion", "8.0.mysql_aurora.3.04.0",
                 "AllowMajorVersionUpgrade", "true", "ApplyImmediately", "true");
         rds.settle();
@@ -491,8 +487,8 @@ class RdsServiceTest {
     @Test
     void accountsAndRegionsSeeOnlyTheirOwnResources() {
         clusterWithWriter("orders", "8.0.mysql_aurora.3.04.0");
-        RdsCalls other = new RdsCalls(service, "222222222222", "us-east-1");
-        RdsCalls otherRegion = new RdsCalls(service, "111111111111", "eu-west-1");
+        RdsCalls other = rds.as("222222222222", "us-east-1");
+        RdsCalls otherRegion = rds.as("111111111111", "eu-west-1");
         assertThat(other.call("DescribeDBClusters").texts("//DBCluster")).isEmpty();
         assertThat(other.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
                 .isEqualTo("DBClusterNotFoundFault");
