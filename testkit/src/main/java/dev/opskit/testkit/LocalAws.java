@@ -88,7 +88,7 @@ public final class LocalAws implements AutoCloseable {
             this.rds = new RdsBackend(timings, dbServers, ticker);
             closeables.push(rds);
             services.register(new RdsActions(rds));
-            this.ssm = new SsmService(clock, dataDir);
+            this.ssm = new SsmService(ticker, dataDir);
             closeables.push(ssm);
             services.register(ssm);
             this.instances = new LocalInstances(ssm, defaultAccount);
@@ -147,7 +147,7 @@ public final class LocalAws implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return ticker.awaitIdle(timeout) && ssm.awaitIdle(timeout);
+        return ticker.awaitIdle(timeout);
     }
 
     /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.protocol.JsonRequest;
 import dev.opskit.testkit.internal.ssm.SsmErrors;
+import dev.opskit.testkit.internal.server.Ticker;
 import dev.opskit.testkit.internal.ssm.SsmService;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -43,6 +44,7 @@ class SsmModelConformanceTest {
 
     @TempDir
     Path dataDir;
+    private Ticker ticker;
     private SsmService ssm;
 
     @BeforeAll
@@ -52,12 +54,14 @@ class SsmModelConformanceTest {
 
     @BeforeEach
     void start() {
-        ssm = new SsmService(Clock.systemUTC(), dataDir);
+        ticker = new Ticker(Clock.systemUTC());
+        ssm = new SsmService(ticker, dataDir);
     }
 
     @AfterEach
     void stop() {
         ssm.close();
+        ticker.close();
     }
 
     private static Set<String> declaredErrors(String op) {
@@ -160,6 +164,7 @@ class SsmModelConformanceTest {
             record(seen, "CreateMaintenanceWindow", error("CreateMaintenanceWindow", window));
         }
         ssm.close();
+        ticker.close();
         for (String op : SsmService.OPERATIONS) {
             record(seen, op, error(op, withAllRequired(op)));
         }

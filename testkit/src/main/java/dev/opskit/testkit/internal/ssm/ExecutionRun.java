@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /**
  * One execution of a maintenance window: its tasks in priority order, lower first, the tasks of
@@ -124,7 +125,8 @@ final class ExecutionRun {
         if (started.size() == 1) {
             return List.of(runTask(started.get(0).getKey(), started.get(0).getValue()));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(started.size(), SsmService.daemons("local-ssm-task"));
+        ExecutorService pool = Executors.newFixedThreadPool(started.size(),
+                new ThreadFactoryBuilder().threadNamePrefix("local-ssm-task").daemonThreads(true).build());
         try {
             List<Future<String>> running = new ArrayList<>();
             for (Map.Entry<TaskExecution, List<Resource>> t : started) {
@@ -229,7 +231,7 @@ final class ExecutionRun {
         int concurrency = limit(te.maxConcurrency != null ? te.maxConcurrency : DEFAULT_CONCURRENCY, n, true);
         int maxErrors = limit(te.maxErrors != null ? te.maxErrors : DEFAULT_ERRORS, n, false);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, n),
-                SsmService.daemons("local-ssm-invocation"));
+                new ThreadFactoryBuilder().threadNamePrefix("local-ssm-invocation").daemonThreads(true).build());
         CompletionService<String> done = new ExecutorCompletionService<>(pool);
         Instant stopAt = stopAt(te);
         int launched = 0;

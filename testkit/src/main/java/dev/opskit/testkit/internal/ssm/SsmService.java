@@ -8,10 +8,10 @@ import dev.opskit.core.schedule.ScheduleExpression;
 import dev.opskit.testkit.internal.io.FileTrees;
 import dev.opskit.testkit.internal.protocol.JsonRequest;
 import dev.opskit.testkit.internal.protocol.JsonService;
+import dev.opskit.testkit.internal.server.Ticker;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
 import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
 import dev.opskit.testkit.internal.ssm.SsmModel.Invocation;
-import dev.opskit.testkit.internal.ssm.SsmModel.Progress;
 import dev.opskit.testkit.internal.ssm.SsmModel.Scope;
 import dev.opskit.testkit.internal.ssm.SsmModel.Target;
 import dev.opskit.testkit.internal.ssm.SsmModel.Task;
@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,31 +38,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SSM maintenance windows of LocalAws over awsJson1_1: windows, targets, tasks, executions and
  * their task invocations, plus the managed-instance and Run Command calls needed to see what ran.
- * Windows fire on their schedule as read from the LocalAws clock, which a poller checks every
- * {@value #TICK_MILLIS} ms, so a test's virtual clock makes a five-minute rate fire as soon as it
- * is advanced. A fire that a clock jump skipped over is not replayed: the next fire is computed
- * from the current time, as when SSM misses a window during an outage.
+ * The handlers check and change the {@link SsmModel}; {@link SsmViews} renders it, and
+ * {@link WindowScheduler} fires the windows on LocalAws's clock, read on each tick of the shared
+ * {@link Ticker}, so a test's virtual clock makes a five-minute rate fire as soon as it is advanced.
  *
  * <p>State is guarded by this object's monitor; executions run on their own daemon threads and
  * take the monitor only to record progress.
  */
 public final class SsmService implements JsonService, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SsmService.class);
-    static final long TICK_MILLIS = 20;
     /** SSM's default quotas. */
     static final int MAX_WINDOWS = 50;
     static final int MAX_TARGETS = 100;
@@ -108,45 +96,36 @@ public final class SsmService implements JsonService, AutoCloseable {
     private static final Pattern MAX_CONCURRENCY = Pattern.compile("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
     private static final Pattern MAX_ERRORS = Pattern.compile("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
     private static final Set<String> TASK_TYPES = Set.of("RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA");
-    private static final DateTimeFormatter NEXT_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mmXXX");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
     private final Path sandboxRoot;
     private final Map<String, Scope> scopes = new LinkedHashMap<>();
-    private final ScheduledExecutorService ticker;
-    private final ExecutorService runners;
+    private final WindowScheduler scheduler;
     private final CommandRunner commands;
     private long taskOrder;
     private volatile boolean closed;
 
     /**
-     * @param clock the LocalAws clock windows fire on
+     * @param ticker LocalAws's clock, which windows fire on, and its ticks
      * @param dataDir the LocalAws data directory; instance sandboxes go in a run directory below
      *     it, deleted on close
      */
-    public SsmService(Clock clock, Path dataDir) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+    public SsmService(Ticker ticker, Path dataDir) {
+        this.clock = ticker.clock();
         try {
             Files.createDirectories(dataDir);
             this.sandboxRoot = Files.createTempDirectory(dataDir, "ssm-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the SSM instance directory under " + dataDir, e);
         }
-        this.ticker = Executors.newSingleThreadScheduledExecutor(daemons("local-ssm-scheduler"));
-        this.runners = Executors.newCachedThreadPool(daemons("local-ssm-execution"));
         this.commands = new CommandRunner(clock);
-        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Daemon threads named {@code <prefix>-<n>}, so that LocalAws never keeps a JVM alive. */
-    static ThreadFactory daemons(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.scheduler = new WindowScheduler(this, ticker, commands);
+        ticker.onTick("SSM maintenance windows", now -> {
+            if (!closed) {
+                scheduler.fireDue(scopes.values(), now);
+            }
+        });
     }
 
     @Override
@@ -202,7 +181,7 @@ public final class SsmService implements JsonService, AutoCloseable {
             Scope s = scope(r.accountId(), r.region());
             return switch (r.operation()) {
                 case "CreateMaintenanceWindow" -> createWindow(s, r);
-                case "GetMaintenanceWindow" -> windowView(window(s, r), true);
+                case "GetMaintenanceWindow" -> SsmViews.window(window(s, r), true);
                 case "UpdateMaintenanceWindow" -> updateWindow(s, r);
                 case "DeleteMaintenanceWindow" -> {
                     // Deleting is idempotent: the model declares no DoesNotExistException here.
@@ -215,7 +194,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 case "DeregisterTargetFromMaintenanceWindow" -> deregisterTarget(s, r);
                 case "DescribeMaintenanceWindowTargets" -> {
                     Window w = window(s, r);
-                    yield page(r, "Targets", w.targets.values().stream().map(t -> targetView(w, t)).toList(), 10, 100);
+                    yield page(r, "Targets", w.targets.values().stream().map(t -> SsmViews.target(w, t)).toList(), 10, 100);
                 }
                 case "UpdateMaintenanceWindowTarget" -> updateTarget(s, r);
                 case "RegisterTaskWithMaintenanceWindow" -> registerTask(s, r);
@@ -227,11 +206,11 @@ public final class SsmService implements JsonService, AutoCloseable {
                 }
                 case "DescribeMaintenanceWindowTasks" -> {
                     Window w = window(s, r);
-                    yield page(r, "Tasks", w.tasks.values().stream().map(t -> taskView(w, t, false)).toList(), 10, 100);
+                    yield page(r, "Tasks", w.tasks.values().stream().map(t -> SsmViews.task(w, t, false)).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowTask" -> {
                     Window w = window(s, r);
-                    yield taskView(w, task(w, r.require("WindowTaskId")), true);
+                    yield SsmViews.task(w, task(w, r.require("WindowTaskId")), true);
                 }
                 case "UpdateMaintenanceWindowTask" -> updateTask(s, r);
                 case "DescribeMaintenanceWindowExecutions" -> {
@@ -240,25 +219,26 @@ public final class SsmService implements JsonService, AutoCloseable {
                     List<Object> list = new ArrayList<>();
                     // Newest first, as SSM lists them.
                     for (int i = w == null ? -1 : w.executions.size() - 1; i >= 0; i--) {
-                        list.add(executionView(w.executions.get(i), false));
+                        list.add(SsmViews.execution(w.executions.get(i), false));
                     }
                     yield page(r, "WindowExecutions", list, 10, 100);
                 }
-                case "GetMaintenanceWindowExecution" -> executionView(execution(s, r.require("WindowExecutionId")), true);
+                case "GetMaintenanceWindowExecution" ->
+                        SsmViews.execution(execution(s, r.require("WindowExecutionId")), true);
                 case "DescribeMaintenanceWindowExecutionTasks" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
                     yield page(r, "WindowExecutionTaskIdentities",
-                            e.tasks.stream().map(t -> taskExecutionView(t, false)).toList(), 10, 100);
+                            e.tasks.stream().map(t -> SsmViews.taskExecution(t, false)).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowExecutionTask" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
-                    yield taskExecutionView(taskExecution(e, r.require("TaskId")), true);
+                    yield SsmViews.taskExecution(taskExecution(e, r.require("TaskId")), true);
                 }
                 case "DescribeMaintenanceWindowExecutionTaskInvocations" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
                     TaskExecution t = taskExecution(e, r.require("TaskId"));
                     yield page(r, "WindowExecutionTaskInvocationIdentities",
-                            t.invocations.stream().map(this::invocationView).toList(), 10, 100);
+                            t.invocations.stream().map(SsmViews::invocation).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowExecutionTaskInvocation" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
@@ -266,12 +246,12 @@ public final class SsmService implements JsonService, AutoCloseable {
                     String id = r.require("InvocationId");
                     Invocation inv = t.invocations.stream().filter(i -> i.id.equals(id)).findFirst()
                             .orElseThrow(() -> doesNotExist("Invocation " + id + " does not exist"));
-                    Map<String, Object> v = invocationView(inv);
+                    Map<String, Object> v = SsmViews.invocation(inv);
                     v.put("TaskExecutionId", t.id);
                     yield v;
                 }
                 case "DescribeInstanceInformation" -> page(r, "InstanceInformationList",
-                        s.instances.values().stream().map(this::instanceView).toList(), 5, 50);
+                        s.instances.values().stream().map(i -> SsmViews.instance(i, clock.instant())).toList(), 5, 50);
                 case "GetCommandInvocation" -> commands.view(s, r.require("CommandId"), r.require("InstanceId"));
                 default -> throw SsmErrors.unknownOperation(
                         "LocalAws SSM does not implement " + r.operation() + "; it handles " + OPERATIONS);
@@ -332,7 +312,7 @@ public final class SsmService implements JsonService, AutoCloseable {
             w.enabled = b;
         }
         w.modified = clock.instant();
-        return windowView(w, true);
+        return SsmViews.window(w, true);
     }
 
     /** Validates every schedule member together, then applies them and computes the next fire. */
@@ -396,38 +376,17 @@ public final class SsmService implements JsonService, AutoCloseable {
         w.end = end;
         if (changed || w.anchor == null) {
             w.anchor = start != null ? start : now;
-            w.next = nextFire(w, now);
+            w.next = WindowScheduler.nextFire(w, now);
         } else {
             w.next = w.next == null ? null : (end != null && w.next.isAfter(end) ? null : w.next);
         }
-    }
-
-    private static Instant nextFire(Window w, Instant after) {
-        Instant from = after;
-        if (w.start != null && from.isBefore(w.start)) {
-            from = w.start.minusNanos(1);
-        }
-        Instant next;
-        if (w.offset != null) {
-            Duration shift = Duration.ofDays(w.offset);
-            next = w.schedule.nextAfter(from.minus(shift), w.zone, w.anchor).map(i -> i.plus(shift)).orElse(null);
-        } else if (w.schedule instanceof ScheduleExpression.Rate) {
-            // A rate fires one period after its anchor, not at it.
-            next = w.schedule.nextAfter(from.isBefore(w.anchor) ? w.anchor : from, w.zone, w.anchor).orElse(null);
-        } else {
-            next = w.schedule.nextAfter(from, w.zone, w.anchor).orElse(null);
-        }
-        if (next != null && w.end != null && next.isAfter(w.end)) {
-            return null;
-        }
-        return next;
     }
 
     private Object describeWindows(Scope s, JsonRequest r) {
         List<Object> out = new ArrayList<>();
         for (Window w : s.windows.values()) {
             if (filtersMatch(r, w)) {
-                out.add(windowView(w, false));
+                out.add(SsmViews.window(w, false));
             }
         }
         return page(r, "WindowIdentities", out, 10, 100);
@@ -449,37 +408,6 @@ public final class SsmService implements JsonService, AutoCloseable {
             }
         }
         return true;
-    }
-
-    private Map<String, Object> windowView(Window w, boolean full) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowId", w.id);
-        m.put("Name", w.name);
-        putIf(m, "Description", w.description);
-        if (full) {
-            putIf(m, "StartDate", w.startDate);
-            putIf(m, "EndDate", w.endDate);
-        }
-        m.put("Schedule", w.scheduleText);
-        putIf(m, "ScheduleTimezone", w.timezone);
-        putIf(m, "ScheduleOffset", w.offset);
-        if (w.next != null && w.enabled) {
-            m.put("NextExecutionTime", NEXT_FORMAT.format(w.next.atZone(w.zone)));
-        }
-        m.put("Duration", w.duration);
-        m.put("Cutoff", w.cutoff);
-        if (full) {
-            m.put("AllowUnassociatedTargets", w.allowUnassociatedTargets);
-        }
-        m.put("Enabled", w.enabled);
-        if (!full) {
-            putIf(m, "StartDate", w.startDate);
-            putIf(m, "EndDate", w.endDate);
-        } else {
-            m.put("CreatedDate", epoch(w.created));
-            m.put("ModifiedDate", epoch(w.modified));
-        }
-        return m;
     }
 
     // ---------------------------------------------------------------- targets
@@ -541,21 +469,9 @@ public final class SsmService implements JsonService, AutoCloseable {
         if (r.body().containsKey("OwnerInformation") || replace) {
             t.ownerInformation = r.string("OwnerInformation");
         }
-        Map<String, Object> v = targetView(w, t);
+        Map<String, Object> v = SsmViews.target(w, t);
         v.remove("ResourceType");
         return v;
-    }
-
-    private Map<String, Object> targetView(Window w, Target t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowId", w.id);
-        m.put("WindowTargetId", t.id);
-        m.put("ResourceType", t.resourceType);
-        m.put("Targets", t.targets);
-        putIf(m, "OwnerInformation", t.ownerInformation);
-        putIf(m, "Name", t.name);
-        putIf(m, "Description", t.description);
-        return m;
     }
 
     // ---------------------------------------------------------------- tasks
@@ -645,7 +561,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         Window w = window(s, r);
         Task t = task(w, r.require("WindowTaskId"));
         applyTask(w, t, r, true);
-        Map<String, Object> v = taskView(w, t, true);
+        Map<String, Object> v = SsmViews.task(w, t, true);
         v.remove("TaskType");
         return v;
     }
@@ -653,135 +569,6 @@ public final class SsmService implements JsonService, AutoCloseable {
     private static boolean refersTo(Task task, String targetId) {
         return task.targets.stream().anyMatch(t -> "WindowTargetIds".equals(t.get("Key"))
                 && ((List<?>) t.get("Values")).contains(targetId));
-    }
-
-    private Map<String, Object> taskView(Window w, Task t, boolean full) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowId", w.id);
-        m.put("WindowTaskId", t.id);
-        m.put("TaskArn", t.arn);
-        m.put(full ? "TaskType" : "Type", t.type);
-        m.put("Targets", t.targets);
-        putIf(m, "TaskParameters", t.taskParameters);
-        if (full) {
-            putIf(m, "TaskInvocationParameters", t.invocationParameters);
-        }
-        m.put("Priority", t.priority);
-        putIf(m, "ServiceRoleArn", t.serviceRoleArn);
-        putIf(m, "MaxConcurrency", t.maxConcurrency);
-        putIf(m, "MaxErrors", t.maxErrors);
-        putIf(m, "Name", t.name);
-        putIf(m, "Description", t.description);
-        putIf(m, "CutoffBehavior", t.cutoffBehavior);
-        return m;
-    }
-
-    // ---------------------------------------------------------------- executions
-
-    private void tick() {
-        if (closed) {
-            return;
-        }
-        List<Map.Entry<Window, Execution>> due = new ArrayList<>();
-        try {
-            synchronized (this) {
-                Instant now = clock.instant();
-                for (Scope s : scopes.values()) {
-                    for (Window w : s.windows.values()) {
-                        if (w.next == null || w.next.isAfter(now)) {
-                            continue;
-                        }
-                        Instant fired = w.next;
-                        w.next = w.schedule.oneTime() ? null : nextFire(w, now);
-                        if (!w.enabled) {
-                            continue;
-                        }
-                        Execution e = new Execution(UUID.randomUUID().toString(), w.id);
-                        e.startTime = now;
-                        boolean running = w.executions.stream().anyMatch(x -> x.status.equals("IN_PROGRESS")
-                                || x.status.equals("PENDING"));
-                        w.executions.add(e);
-                        if (running) {
-                            e.status = "SKIPPED_OVERLAPPING";
-                            e.statusDetails = "The previous execution of this maintenance window is still in progress.";
-                            e.endTime = now;
-                        } else {
-                            e.status = "PENDING";
-                            due.add(Map.entry(w, e));
-                        }
-                        LOG.debug("maintenance window {} fired for {} at {}", w.id, fired, now);
-                    }
-                }
-            }
-            for (Map.Entry<Window, Execution> d : due) {
-                runners.execute(() -> new ExecutionRun(this, d.getKey(), d.getValue(), commands, clock).run());
-            }
-        } catch (RuntimeException e) {
-            // The scheduler must keep ticking whatever one window does.
-            LOG.warn("LocalAws SSM scheduler tick failed", e);
-        }
-    }
-
-    private Map<String, Object> executionView(Execution e, boolean full) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowExecutionId", e.id);
-        if (full) {
-            m.put("TaskIds", e.tasks.stream().map(t -> t.id).toList());
-        } else {
-            m.put("WindowId", e.windowId);
-        }
-        putProgress(m, e);
-        return m;
-    }
-
-    private Map<String, Object> taskExecutionView(TaskExecution t, boolean full) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowExecutionId", t.execution.id);
-        m.put("TaskExecutionId", t.id);
-        m.put("TaskArn", t.taskArn);
-        if (full) {
-            putIf(m, "ServiceRole", t.serviceRoleArn);
-            m.put("Type", t.taskType);
-            putIf(m, "TaskParameters", t.taskParameters == null ? null : List.of(t.taskParameters));
-            m.put("Priority", t.priority);
-            putIf(m, "MaxConcurrency", t.maxConcurrency);
-            putIf(m, "MaxErrors", t.maxErrors);
-        } else {
-            m.put("TaskType", t.taskType);
-        }
-        putProgress(m, t);
-        return m;
-    }
-
-    private Map<String, Object> invocationView(Invocation i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WindowExecutionId", i.task.execution.id);
-        m.put("TaskExecutionId", i.task.id);
-        m.put("InvocationId", i.id);
-        putIf(m, "ExecutionId", i.executionId);
-        m.put("TaskType", i.task.taskType);
-        putIf(m, "Parameters", i.parameters);
-        putProgress(m, i);
-        putIf(m, "OwnerInformation", i.ownerInformation);
-        putIf(m, "WindowTargetId", i.windowTargetId);
-        return m;
-    }
-
-    private Map<String, Object> instanceView(Instance i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("InstanceId", i.id);
-        m.put("PingStatus", "Online");
-        m.put("LastPingDateTime", epoch(clock.instant()));
-        m.put("AgentVersion", "3.3.0.0");
-        m.put("IsLatestVersion", true);
-        m.put("PlatformType", "Linux");
-        m.put("PlatformName", "LocalAws sandbox");
-        m.put("PlatformVersion", System.getProperty("os.version", ""));
-        m.put("RegistrationDate", epoch(i.registered));
-        m.put("ResourceType", "EC2Instance");
-        m.put("ComputerName", i.id + ".localaws");
-        m.put("IPAddress", "127.0.0.1");
-        return m;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -978,52 +765,8 @@ public final class SsmService implements JsonService, AutoCloseable {
         return m;
     }
 
-    static Double epoch(Instant i) {
-        return i == null ? null : i.toEpochMilli() / 1000.0;
-    }
-
-    private static void putProgress(Map<String, Object> m, Progress p) {
-        m.put("Status", p.status);
-        putIf(m, "StatusDetails", p.statusDetails);
-        putIf(m, "StartTime", epoch(p.startTime));
-        putIf(m, "EndTime", epoch(p.endTime));
-    }
-
-    private static void putIf(Map<String, Object> m, String k, Object v) {
-        if (v != null) {
-            m.put(k, v);
-        }
-    }
-
     private static String orElse(String a, String b) {
         return a != null ? a : b;
-    }
-
-    /**
-     * Waits until no execution is pending or in progress.
-     *
-     * @param timeout how long to wait at most
-     * @return true if idle
-     */
-    public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            synchronized (this) {
-                boolean busy = scopes.values().stream().flatMap(s -> s.windows.values().stream())
-                        .flatMap(w -> w.executions.stream())
-                        .anyMatch(e -> e.status.equals("PENDING") || e.status.equals("IN_PROGRESS"));
-                if (!busy) {
-                    return true;
-                }
-            }
-            try {
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
     }
 
     /** Stops firing, kills running commands and deletes the instance sandboxes. */
@@ -1033,16 +776,11 @@ public final class SsmService implements JsonService, AutoCloseable {
             return;
         }
         closed = true;
-        ticker.shutdownNow();
-        runners.shutdownNow();
+        scheduler.close();
         // Kills the commands and waits until each run (on its own invocation thread) has removed
         // its output files, so the delete below does not race with them.
         commands.close(Duration.ofSeconds(5));
-        try {
-            runners.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        scheduler.awaitStopped(Duration.ofSeconds(5));
         try {
             FileTrees.deleteTree(sandboxRoot);
         } catch (IOException e) {
