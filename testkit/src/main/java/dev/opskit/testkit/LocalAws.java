@@ -9,7 +9,6 @@ import dev.opskit.testkit.internal.rds.RdsActions;
 import dev.opskit.testkit.internal.rds.RdsBackend;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
 import dev.opskit.testkit.internal.server.FaultEngine;
-import dev.opskit.testkit.internal.server.Main;
 import dev.opskit.testkit.internal.server.ServiceRegistry;
 import dev.opskit.testkit.internal.server.SigV4Verifier;
 import dev.opskit.testkit.internal.server.Ticker;
@@ -293,15 +292,6 @@ public final class LocalAws implements AutoCloseable {
 
     private static LocalAccount toAccount(AccessKey key) {
         return new LocalAccount(key.principal().accountId(), key.accessKeyId(), key.secretAccessKey());
-    }
-
-    /**
-     * Runs a LocalAws until the process is stopped; see {@code testkit/local-aws}.
-     *
-     * @param args {@code --port N} (default 4566), {@code --data-dir DIR}
-     */
-    public static void main(String[] args) {
-        Main.main(args);
     }
 
     /**

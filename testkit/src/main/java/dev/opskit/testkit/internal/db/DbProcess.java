@@ -103,11 +103,6 @@ final class DbProcess implements DbServer {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
     public int port() {
         return port;
     }

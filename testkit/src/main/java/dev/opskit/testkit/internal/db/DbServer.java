@@ -17,7 +17,9 @@ public interface DbServer {
     String name();
 
     /** @return always {@code 127.0.0.1}: servers listen on loopback only */
-    String host();
+    default String host() {
+        return "127.0.0.1";
+    }
 
     /** @return the TCP port; stays the same across restarts */
     int port();

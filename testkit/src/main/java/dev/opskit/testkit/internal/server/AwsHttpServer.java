@@ -33,9 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /**
  * The HTTP side of LocalAws: one JDK {@link HttpServer} on a loopback port. Each request is
@@ -90,14 +90,10 @@ public final class AwsHttpServer implements AutoCloseable {
             throw new UncheckedIOException("LocalAws cannot listen on 127.0.0.1:" + port
                     + " (" + e.getMessage() + "); choose another port or 0 for any free one", e);
         }
-        AtomicInteger n = new AtomicInteger();
         // Few threads are busy at once, but injected latency must not block other calls.
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "local-aws-http-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                new ThreadFactoryBuilder().threadNamePrefix("local-aws-http").daemonThreads(true).build(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         http.setExecutor(executor);
         AwsHttpServer s = new AwsHttpServer(http, executor, services, verifier, faults, clock);
         http.createContext("/", s::handle);

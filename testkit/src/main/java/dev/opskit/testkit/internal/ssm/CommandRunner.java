@@ -194,7 +194,7 @@ final class CommandRunner implements AutoCloseable {
     Map<String, Object> view(Scope s, String commandId, String instanceId) {
         Command c = s.commands.get(commandId + "/" + instanceId);
         if (c == null) {
-            throw SsmErrors.invocationDoesNotExist(
+            throw SsmErrors.of(SsmErrors.INVOCATION_DOES_NOT_EXIST,
                     "No invocation of command " + commandId + " on instance " + instanceId);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -33,40 +33,24 @@ public final class SsmErrors {
     private SsmErrors() {
     }
 
+    /** An error of the most common kind: a request that breaks a member constraint. */
     static AwsError validation(String message) {
-        return AwsError.badRequest(VALIDATION, message);
+        return of(VALIDATION, message);
     }
 
+    /** A window, target, task, execution or invocation that does not exist. */
     static AwsError doesNotExist(String message) {
-        return AwsError.badRequest(DOES_NOT_EXIST, message);
+        return of(DOES_NOT_EXIST, message);
     }
 
-    static AwsError limitExceeded(String message) {
-        return AwsError.badRequest(RESOURCE_LIMIT_EXCEEDED, message);
-    }
-
-    static AwsError idempotentParameterMismatch(String message) {
-        return AwsError.badRequest(IDEMPOTENT_PARAMETER_MISMATCH, message);
-    }
-
-    static AwsError targetInUse(String message) {
-        return AwsError.badRequest(TARGET_IN_USE, message);
-    }
-
-    static AwsError invocationDoesNotExist(String message) {
-        return AwsError.badRequest(INVOCATION_DOES_NOT_EXIST, message);
-    }
-
-    static AwsError invalidNextToken(String message) {
-        return AwsError.badRequest(INVALID_NEXT_TOKEN, message);
-    }
-
-    static AwsError internal(String message) {
-        return new AwsError(INTERNAL_SERVER_ERROR, 500, false, message);
-    }
-
-    static AwsError unknownOperation(String message) {
-        return AwsError.badRequest(UNKNOWN_OPERATION, message);
+    /**
+     * @param code one of this class's codes, such as {@link #RESOURCE_LIMIT_EXCEEDED}
+     * @param message what happened and what to do
+     * @return the error, HTTP 400 but for {@link #INTERNAL_SERVER_ERROR} (500)
+     */
+    static AwsError of(String code, String message) {
+        return code.equals(INTERNAL_SERVER_ERROR) ? new AwsError(code, 500, false, message)
+                : AwsError.badRequest(code, message);
     }
 
     /**

@@ -174,7 +174,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     @Override
     public Object handle(JsonRequest r) {
         if (closed) {
-            throw SsmErrors.internal("LocalAws SSM is shut down");
+            throw SsmErrors.of(SsmErrors.INTERNAL_SERVER_ERROR, "LocalAws SSM is shut down");
         }
         SsmErrors.requireMembers(REQUIRED.getOrDefault(r.operation(), List.of()), r.body());
         synchronized (this) {
@@ -253,7 +253,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 case "DescribeInstanceInformation" -> page(r, "InstanceInformationList",
                         s.instances.values().stream().map(i -> SsmViews.instance(i, clock.instant())).toList(), 5, 50);
                 case "GetCommandInvocation" -> commands.view(s, r.require("CommandId"), r.require("InstanceId"));
-                default -> throw SsmErrors.unknownOperation(
+                default -> throw SsmErrors.of(SsmErrors.UNKNOWN_OPERATION,
                         "LocalAws SSM does not implement " + r.operation() + "; it handles " + OPERATIONS);
             };
         }
@@ -268,7 +268,7 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private String newWindow(Scope s, JsonRequest r, String name) {
         if (s.windows.size() >= MAX_WINDOWS) {
-            throw SsmErrors.limitExceeded("Maintenance window limit exceeded: "
+            throw SsmErrors.of(SsmErrors.RESOURCE_LIMIT_EXCEEDED, "Maintenance window limit exceeded: "
                     + "an account may have " + MAX_WINDOWS + " maintenance windows per region; delete unused ones");
         }
         Object allow = r.body().get("AllowUnassociatedTargets");
@@ -424,7 +424,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                     + "enum value set: [INSTANCE, RESOURCE_GROUP]");
         }
         if (w.targets.size() >= MAX_TARGETS) {
-            throw SsmErrors.limitExceeded("Maintenance window " + w.id
+            throw SsmErrors.of(SsmErrors.RESOURCE_LIMIT_EXCEEDED, "Maintenance window " + w.id
                     + " already has " + MAX_TARGETS + " targets, the most a window may have");
         }
         Target t = new Target(UUID.randomUUID().toString());
@@ -444,7 +444,7 @@ public final class SsmService implements JsonService, AutoCloseable {
         if (safe) {
             for (Task task : w.tasks.values()) {
                 if (refersTo(task, t.id)) {
-                    throw SsmErrors.targetInUse("Target " + t.id
+                    throw SsmErrors.of(SsmErrors.TARGET_IN_USE, "Target " + t.id
                             + " is referenced by task " + task.id + "; deregister the task first or call without Safe");
                 }
             }
@@ -483,7 +483,7 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private String newTask(Window w, JsonRequest r) {
         if (w.tasks.size() >= MAX_TASKS) {
-            throw SsmErrors.limitExceeded("Maintenance window " + w.id
+            throw SsmErrors.of(SsmErrors.RESOURCE_LIMIT_EXCEEDED, "Maintenance window " + w.id
                     + " already has " + MAX_TASKS + " tasks, the most a window may have");
         }
         Task t = new Task(UUID.randomUUID().toString());
@@ -674,7 +674,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     private static String replay(Scope s, String token, JsonRequest r) {
         Map.Entry<String, Map<String, Object>> prior = s.tokens.get(token);
         if (!prior.getValue().equals(withoutToken(r.body()))) {
-            throw SsmErrors.idempotentParameterMismatch("Error while calling " + r.operation()
+            throw SsmErrors.of(SsmErrors.IDEMPOTENT_PARAMETER_MISMATCH, "Error while calling " + r.operation()
                     + ": the client token " + token + " was used before with different parameters");
         }
         return prior.getKey();
@@ -753,7 +753,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 String message = "The NextToken '" + token + "' is not one this service returned";
                 // Only DescribeInstanceInformation declares InvalidNextToken; the others validate.
                 throw r.operation().equals("DescribeInstanceInformation")
-                        ? SsmErrors.invalidNextToken(message) : validation(message);
+                        ? SsmErrors.of(SsmErrors.INVALID_NEXT_TOKEN, message) : validation(message);
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -117,7 +117,7 @@ class RdsBackendTest {
         rds.settle();
         assertThat(rds.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
                 .isEqualTo("DBClusterNotFoundFault");
-        assertThat(databases.started.get(0).destroyed).isTrue();
+        assertThat(databases.started.get(0).destroyed()).isTrue();
         assertThat(rds.call("DescribeDBClusterSnapshots", "DBClusterSnapshotIdentifier", "orders-final")
                 .text("//DBClusterSnapshot/Status")).isEqualTo("available");
         assertThat(rds.call("DescribeEvents", "SourceIdentifier", "orders", "SourceType", "db-cluster")
@@ -152,7 +152,7 @@ class RdsBackendTest {
             assertThat(calls.fail("DescribeDBClusters", "DBClusterIdentifier", "orders").code())
                     .isEqualTo("DBClusterNotFoundFault");
             assertThat(calls.call("DescribeDBInstances").texts("//DBInstance/DBInstanceIdentifier")).isEmpty();
-            assertThat(dbs.started.get(0).destroyed).isTrue();
+            assertThat(dbs.started.get(0).destroyed()).isTrue();
             List<String> events = calls.call("DescribeEvents").texts("//Event/Message");
             // The instances go before their cluster.
             assertThat(events.indexOf("DB cluster deleted")).isGreaterThan(events.lastIndexOf("DB instance deleted"));
@@ -193,7 +193,7 @@ class RdsBackendTest {
                     .isBetween(700L, 1000L);
             assertThat(all.get(3).actual().toMillis()).as("clone: 700 ms copy, 400 ms delay; not 1100 ms")
                     .isBetween(700L, 1000L);
-            assertThat(dbs.started.get(0).restarts).hasSize(1);
+            assertThat(dbs.started.get(0).restarts()).hasSize(1);
         }
     }
 
@@ -227,7 +227,7 @@ class RdsBackendTest {
                     .isBetween(400L, 650L);
             assertThat(upgrades.get(1).actual().toMillis()).as("500 ms restart from 200 ms on: 700 ms, not 900 ms")
                     .isBetween(700L, 880L);
-            assertThat(dbs.started.get(0).restarts).extracting(dev.opskit.testkit.internal.db.DbSettings::engineVersion)
+            assertThat(dbs.started.get(0).restarts()).extracting(dev.opskit.testkit.internal.db.DbSettings::engineVersion)
                     .containsExactly("8.0.mysql_aurora.3.04.0", "8.0.mysql_aurora.3.05.2");
             assertThat(calls.call("DescribeDBClusters", "DBClusterIdentifier", "legacy").text("//DBCluster/EngineVersion"))
                     .isEqualTo("8.0.mysql_aurora.3.05.2");
@@ -276,7 +276,7 @@ class RdsBackendTest {
                 .text("//DBInstance/DBInstanceStatus")).isEqualTo("rebooting");
         rds.settle();
         FakeServer server = databases.started.get(0);
-        assertThat(server.restarts).extracting(s -> s.binlogFormat()).containsExactly("MIXED");
+        assertThat(server.restarts()).extracting(s -> s.binlogFormat()).containsExactly("MIXED");
         assertThat(rds.call("DescribeDBClusters", "DBClusterIdentifier", "orders")
                 .text("//DBClusterMember/DBClusterParameterGroupStatus")).isEqualTo("in-sync");
         assertThat(rds.call("DescribeEvents", "SourceIdentifier", "orders-w", "SourceType", "db-instance")
@@ -304,7 +304,7 @@ class RdsBackendTest {
                 "DBInstanceClass", "db.r6g.large", "Engine", "aurora-mysql");
         rds.settle();
         FakeServer copy = databases.started.get(1);
-        assertThat(copy.cloneSource).isSameAs(databases.started.get(0));
+        assertThat(copy.cloneSource()).isSameAs(databases.started.get(0));
         assertThat(copy.settings().serverId()).isNotEqualTo(databases.started.get(0).settings().serverId());
         var events = rds.call("DescribeEvents", "SourceIdentifier", "copy-w", "SourceType", "db-instance");
         assertThat(events.texts("//Event/Message")).containsExactly("DB instance created",

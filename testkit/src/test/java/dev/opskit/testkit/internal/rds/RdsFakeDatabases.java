@@ -29,7 +29,8 @@ final class RdsFakeDatabases implements Databases {
     public DbServer start(String name, DbSettings settings, String masterUser, String masterPassword) {
         passwords.add(masterPassword);
         work();
-        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), settings, masterUser, null);
+        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), masterUser, null, null,
+                new FakeServer.State(settings));
         started.add(s);
         return s;
     }
@@ -37,99 +38,84 @@ final class RdsFakeDatabases implements Databases {
     @Override
     public DbServer cloneOf(DbServer source, String name, DbSettings settings) {
         work();
-        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), settings, source.masterUsername(),
-                source.binlogPosition().orElse(null));
-        s.cloneSource = (FakeServer) source;
+        FakeServer s = new FakeServer(this, name, ports.incrementAndGet(), source.masterUsername(),
+                source.binlogPosition().orElse(null), (FakeServer) source, new FakeServer.State(settings));
         started.add(s);
         return s;
     }
 
-    static final class FakeServer implements DbServer {
-        final String name;
-        final int port;
-        final String masterUser;
-        final BinlogCoordinates clonedAt;
-        final List<DbSettings> restarts = new CopyOnWriteArrayList<>();
-        volatile DbSettings settings;
-        volatile boolean running = true;
-        volatile boolean destroyed;
-        volatile FakeServer cloneSource;
+    /**
+     * A server that only records what it is asked to do.
+     *
+     * @param copiedAt for a clone, the source's binlog position at the copy
+     * @param cloneSource for a clone, the server it copies
+     */
+    record FakeServer(RdsFakeDatabases owner, String name, int port, String masterUsername,
+            BinlogCoordinates copiedAt, FakeServer cloneSource, State state) implements DbServer {
+        /** What changes while it runs. */
+        static final class State {
+            final List<DbSettings> restarts = new CopyOnWriteArrayList<>();
+            volatile DbSettings settings;
+            volatile boolean running = true;
+            volatile boolean destroyed;
 
-        private final RdsFakeDatabases owner;
-
-        FakeServer(RdsFakeDatabases owner, String name, int port, DbSettings settings, String masterUser,
-                BinlogCoordinates clonedAt) {
-            this.owner = owner;
-            this.name = name;
-            this.port = port;
-            this.settings = settings;
-            this.masterUser = masterUser;
-            this.clonedAt = clonedAt;
+            State(DbSettings settings) {
+                this.settings = settings;
+            }
         }
 
-        @Override
-        public String name() {
-            return name;
+        /** @return the settings of each restart, in order */
+        List<DbSettings> restarts() {
+            return state.restarts;
         }
 
-        @Override
-        public String host() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public int port() {
-            return port;
-        }
-
-        @Override
-        public String masterUsername() {
-            return masterUser;
+        boolean destroyed() {
+            return state.destroyed;
         }
 
         @Override
         public DbSettings settings() {
-            return settings;
+            return state.settings;
         }
 
         @Override
         public boolean isRunning() {
-            return running;
+            return state.running;
         }
 
         @Override
         public void restart(DbSettings newSettings) {
             owner.work();
-            restarts.add(newSettings);
-            settings = newSettings;
+            state.restarts.add(newSettings);
+            state.settings = newSettings;
         }
 
         @Override
         public void stop() {
-            running = false;
+            state.running = false;
         }
 
         @Override
         public void start() {
-            running = true;
+            state.running = true;
         }
 
         @Override
         public Optional<BinlogCoordinates> clonedAt() {
-            return Optional.ofNullable(clonedAt);
+            return Optional.ofNullable(copiedAt);
         }
 
         @Override
         public Optional<BinlogCoordinates> binlogPosition() {
-            return settings.binlogEnabled()
+            return state.settings.binlogEnabled()
                     ? Optional.of(new BinlogCoordinates("mysql-bin-changelog.000002", 1234))
                     : Optional.empty();
         }
 
         @Override
         public void destroy() {
-            running = false;
-            destroyed = true;
+            state.running = false;
+            state.destroyed = true;
         }
     }
 }
