@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real AWS CLI v2 run against a LocalAws endpoint with one set of credentials, and nothing
@@ -46,6 +49,18 @@ final class AwsCli {
     /** Skips the calling test when the CLI is not installed. */
     static void assumeInstalled() {
         assumeTrue(Files.isExecutable(AWS_CLI), "the AWS CLI is not installed at " + AWS_CLI);
+    }
+
+    /**
+     * Skips a test class that needs the CLI when it is not installed, before any of its extensions
+     * (such as its LocalAws) start: {@code @ExtendWith(AwsCli.Installed.class)}.
+     */
+    static final class Installed implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return Files.isExecutable(AWS_CLI) ? ConditionEvaluationResult.enabled("the AWS CLI is at " + AWS_CLI)
+                    : ConditionEvaluationResult.disabled("the AWS CLI is not installed at " + AWS_CLI);
+        }
     }
 
     /** The CLI signing as LocalAws's default account in its default region. */

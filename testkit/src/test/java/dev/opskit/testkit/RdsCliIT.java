@@ -1,7 +1,7 @@
 package dev.opskit.testkit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
@@ -27,15 +27,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runs by hand with the CLI and the {@code mariadb} client: binlog on, clone under writes,
  * replication from the clone's event position, an identical copy.
  */
+@ExtendWith(AwsCli.Installed.class)
 class RdsCliIT {
     @RegisterExtension
     static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
-
-    @BeforeAll
-    static void needsTheCli() {
-        AwsCli.assumeInstalled();
-    }
-
     @Test
     void parameterGroupClusterInstanceRebootCloneAndEvents() throws Exception {
         ok("rds", "create-db-cluster-parameter-group", "--db-cluster-parameter-group-name", "cli-binlog",

@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The seed runbook's four AWS CLI commands against LocalAws SSM, on a virtual clock so that
  * {@code rate(5 minutes)} fires as soon as the test moves time on.
  */
+@ExtendWith(AwsCli.Installed.class)
 class SsmCliIT {
     private static final VirtualTime TIME = VirtualTime.startingAt(Instant.parse("2026-03-02T10:00:00Z"));
 
@@ -30,12 +31,6 @@ class SsmCliIT {
     @RegisterExtension
     static final LocalAwsExtension AWS = LocalAwsExtension.builder()
             .clock(TIME.clock()).configure(b -> b.dataDir(dataDir)).perClass();
-
-    @BeforeAll
-    static void needsTheCli() {
-        AwsCli.assumeInstalled();
-    }
-
     @Test
     void seedCommandsCreateRegisterAndListASuccessfulExecution() throws Exception {
         LocalInstances.Instance instance = AWS.aws().instances().list().get(0);

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.Secret;
 import java.io.IOException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real AWS CLI v2 (Python, botocore signer, its own form encoding) against LocalAws STS. */
+@ExtendWith(AwsCli.Installed.class)
 class StsCliIT {
     @RegisterExtension
     static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
-
-    @BeforeAll
-    static void needsTheCli() {
-        AwsCli.assumeInstalled();
-    }
-
     @Test
     void getCallerIdentityShowsTheAccountOfTheKey() throws Exception {
         LocalAccount account = AWS.aws().createAccount();
