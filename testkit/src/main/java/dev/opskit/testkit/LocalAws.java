@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A local stand-in for AWS: an HTTP server on 127.0.0.1 that speaks the real wire protocols,
@@ -48,8 +49,10 @@ import java.util.Objects;
 public final class LocalAws implements AutoCloseable {
     /** The id of the account that exists from the start. */
     public static final String DEFAULT_ACCOUNT_ID = "111111111111";
-    /** The region of {@link #context()}. */
+    /** The region of {@link #context()} unless {@link Builder#region(String)} says otherwise. */
     public static final String DEFAULT_REGION = "us-east-1";
+    /** What a region id looks like: {@code us-east-1}, {@code ap-northeast-1}, {@code us-gov-west-1}. */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     /** Where database servers live unless {@link Builder#dataDir(Path)} says otherwise. */
     public static final Path DEFAULT_DATA_DIR =
             Path.of(System.getProperty("user.home"), ".cache", "opskit", "local-aws");
@@ -58,6 +61,7 @@ public final class LocalAws implements AutoCloseable {
     private final AwsHttpServer server;
     private final Faults faults;
     private final Timings timings;
+    private final String region;
     private final Path dataDir;
     private final Ticker ticker;
     private final RdsBackend rds;
@@ -70,6 +74,7 @@ public final class LocalAws implements AutoCloseable {
     private LocalAws(Builder b) {
         Clock clock = b.clock;
         this.timings = b.timings;
+        this.region = b.region;
         this.identities = new Identities(clock);
         this.defaultAccount = toAccount(identities.createAccount(DEFAULT_ACCOUNT_ID));
         this.closeables = new ArrayDeque<>();
@@ -90,8 +95,8 @@ public final class LocalAws implements AutoCloseable {
             this.ssm = new SsmService(ticker, dataDir);
             closeables.push(ssm);
             services.register(ssm);
-            this.instances = new LocalInstances(ssm, defaultAccount);
-            instances.register();
+            this.instances = new LocalInstances(ssm, defaultAccount, region);
+            instances.registerLocalMachine();
             FaultEngine engine = new FaultEngine();
             this.faults = new Faults(engine);
             this.server = AwsHttpServer.start(b.port, services,
@@ -122,6 +127,14 @@ public final class LocalAws implements AutoCloseable {
     /** @return the endpoint to override SDK clients with, {@code http://127.0.0.1:<port>} */
     public URI endpoint() {
         return server.endpoint();
+    }
+
+    /**
+     * @return the region of {@link #context()} and of {@link #instances()}'s default registrations,
+     *     {@value #DEFAULT_REGION} unless the builder set another; every region works
+     */
+    public String region() {
+        return region;
     }
 
     /** @return the emulated durations of operations */
@@ -191,12 +204,12 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * A context for the default account in {@value #DEFAULT_REGION}.
+     * A context for the default account in this LocalAws's {@link #region()}.
      *
      * @return a new context pointing at this LocalAws; close it when done
      */
     public AwsContext context() {
-        return context(defaultAccount, DEFAULT_REGION);
+        return context(defaultAccount, region);
     }
 
     /**
@@ -226,8 +239,8 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * The local SSM managed instances that maintenance windows run commands on; one exists in the
-     * default account and region from the start.
+     * The local SSM managed instances that maintenance windows run commands on; one, the local
+     * machine, exists in the default account from the start, in every region.
      *
      * @return the instances of this LocalAws
      */
@@ -303,6 +316,7 @@ public final class LocalAws implements AutoCloseable {
      */
     public static final class Builder {
         private int port;
+        private String region = DEFAULT_REGION;
         private Timings timings = Timings.defaults();
         private Path dataDir;
         private Clock clock = Clock.systemUTC();
@@ -320,6 +334,23 @@ public final class LocalAws implements AutoCloseable {
                 throw new InvalidInputException("port", Integer.toString(port), "give 0 (any free port) to 65535");
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The region {@link LocalAws#context()} works in, e.g. the region of the runbook being
+         * rehearsed. Every region works whatever this says; it only picks the default.
+         *
+         * @param region a region id such as {@code ap-northeast-1}; default {@value LocalAws#DEFAULT_REGION}
+         * @return this builder
+         * @throws InvalidInputException if it does not look like a region id
+         */
+        public Builder region(String region) {
+            Objects.requireNonNull(region, "region");
+            if (!REGION.matcher(region).matches()) {
+                throw new InvalidInputException("region", region, "give a region id such as us-east-1 or ap-northeast-1");
+            }
+            this.region = region;
             return this;
         }
 

@@ -13,7 +13,8 @@ import java.util.Objects;
  * sandbox directory, listed by {@code DescribeInstanceInformation} (Online, Linux) and targeted by
  * maintenance windows. {@code AWS-RunShellScript} commands sent to one run with {@code /bin/sh} in
  * its sandbox; their stdout, stderr and exit status become the invocation's output and status.
- * A LocalAws starts with one instance in its default account and region.
+ * A LocalAws starts with one instance, the local machine, which its default account manages in
+ * every region: it is there whichever region the user works in.
  *
  * <pre>{@code
  * try (LocalAws aws = LocalAws.start()) {
@@ -27,10 +28,17 @@ import java.util.Objects;
 public final class LocalInstances {
     private final SsmService ssm;
     private final LocalAccount defaultAccount;
+    private final String defaultRegion;
 
-    LocalInstances(SsmService ssm, LocalAccount defaultAccount) {
+    LocalInstances(SsmService ssm, LocalAccount defaultAccount, String defaultRegion) {
         this.ssm = ssm;
         this.defaultAccount = defaultAccount;
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** Registers the local machine LocalAws starts with: an instance of the default account in every region. */
+    void registerLocalMachine() {
+        ssm.registerInstance(defaultAccount.id(), null, Map.of());
     }
 
     /**
@@ -38,7 +46,7 @@ public final class LocalInstances {
      *
      * @param id its id, {@code i-} and 17 hex digits
      * @param accountId the account it is registered in
-     * @param region the region it is registered in
+     * @param region the region it is registered in (for the local machine, the region it was listed in)
      * @param sandbox the directory its commands run in
      */
     public record Instance(String id, String accountId, String region, Path sandbox) {
@@ -52,23 +60,23 @@ public final class LocalInstances {
     }
 
     /**
-     * Registers an instance in the default account and region, without tags.
+     * Registers an instance in the default account and the LocalAws's region, without tags.
      *
      * @return the new instance
      */
     public Instance register() {
-        return register(defaultAccount, LocalAws.DEFAULT_REGION, Map.of());
+        return register(defaultAccount, defaultRegion, Map.of());
     }
 
     /**
-     * Registers an instance in the default account and region, with tags that
+     * Registers an instance in the default account and the LocalAws's region, with tags that
      * {@code tag:<key>} targets match.
      *
      * @param tags tag keys to values
      * @return the new instance
      */
     public Instance register(Map<String, String> tags) {
-        return register(defaultAccount, LocalAws.DEFAULT_REGION, tags);
+        return register(defaultAccount, defaultRegion, tags);
     }
 
     /**
@@ -91,10 +99,10 @@ public final class LocalInstances {
     }
 
     /**
-     * @return the instances of the default account in the default region, oldest first
+     * @return the instances of the default account in the LocalAws's region, oldest first
      */
     public List<Instance> list() {
-        return list(defaultAccount, LocalAws.DEFAULT_REGION);
+        return list(defaultAccount, defaultRegion);
     }
 
     /**

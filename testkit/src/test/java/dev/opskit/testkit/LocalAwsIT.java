@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -104,6 +106,30 @@ class LocalAwsIT {
             assertThatThrownBy(() -> aws.account("000000000042")).isInstanceOf(ResourceNotFoundException.class)
                     .hasMessageContaining("createAccount");
             assertThat(created.roleArn("ops")).isEqualTo("arn:aws:iam::123456789012:role/ops");
+        }
+    }
+
+    @Test
+    void aRegionOfItsOwnIsTheContextsAndTheLocalMachineIsAManagedInstanceInEveryRegion() {
+        assertThatThrownBy(() -> LocalAws.builder().region("Tokyo"))
+                .isInstanceOf(dev.opskit.core.InvalidInputException.class).hasMessageContaining("ap-northeast-1");
+        try (LocalAws aws = LocalAws.builder().region("ap-northeast-1").timings(Timings.instant()).start();
+                AwsContext ctx = aws.context()) {
+            assertThat(aws.region()).isEqualTo("ap-northeast-1");
+            assertThat(ctx.region().id()).isEqualTo("ap-northeast-1");
+            LocalInstances.Instance machine = aws.instances().list().get(0);
+            assertThat(machine.region()).isEqualTo("ap-northeast-1");
+            for (String region : List.of("us-east-1", "eu-west-1")) {
+                assertThat(aws.instances().list(aws.defaultAccount(), region)).as(region)
+                        .extracting(LocalInstances.Instance::id).containsExactly(machine.id());
+            }
+            // An instance registered in one region stays there, as on AWS.
+            LocalInstances.Instance web = aws.instances().register(Map.of("Role", "web"));
+            assertThat(web.region()).isEqualTo("ap-northeast-1");
+            assertThat(aws.instances().list(aws.defaultAccount(), "eu-west-1")).extracting(LocalInstances.Instance::id)
+                    .containsExactly(machine.id());
+            // Another account manages no local machine.
+            assertThat(aws.instances().list(aws.createAccount(), "ap-northeast-1")).isEmpty();
         }
     }
 }

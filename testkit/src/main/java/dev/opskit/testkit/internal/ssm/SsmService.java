@@ -101,6 +101,8 @@ public final class SsmService implements JsonService, AutoCloseable {
     private final Clock clock;
     private final Path sandboxRoot;
     private final Map<String, Scope> scopes = new LinkedHashMap<>();
+    /** Instances each account manages in every region, by account id. */
+    private final Map<String, List<Instance>> everyRegion = new LinkedHashMap<>();
     private final WindowScheduler scheduler;
     private final CommandRunner commands;
     private long taskOrder;
@@ -143,7 +145,8 @@ public final class SsmService implements JsonService, AutoCloseable {
      * Run Command runs its commands.
      *
      * @param accountId the account it belongs to
-     * @param region its region
+     * @param region its region, or null for a local machine that the account manages in every
+     *     region, so that it is there wherever the account works
      * @param tags its tags, for {@code tag:<key>} targets
      * @return the instance id and its sandbox directory
      */
@@ -158,7 +161,14 @@ public final class SsmService implements JsonService, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the sandbox of " + id + " at " + sandbox, e);
         }
-        scope(accountId, region).instances.put(id, new Instance(id, sandbox, tags, clock.instant()));
+        Instance instance = new Instance(id, sandbox, tags, clock.instant());
+        if (region != null) {
+            scope(accountId, region).instances.put(id, instance);
+        } else {
+            everyRegion.computeIfAbsent(accountId, a -> new ArrayList<>()).add(instance);
+            scopes.values().stream().filter(s -> s.accountId.equals(accountId))
+                    .forEach(s -> s.instances.put(id, instance));
+        }
         return Map.entry(id, sandbox);
     }
 
@@ -574,7 +584,11 @@ public final class SsmService implements JsonService, AutoCloseable {
     // ---------------------------------------------------------------- helpers
 
     synchronized Scope scope(String accountId, String region) {
-        return scopes.computeIfAbsent(accountId + "/" + region, k -> new Scope(accountId, region));
+        return scopes.computeIfAbsent(accountId + "/" + region, k -> {
+            Scope s = new Scope(accountId, region);
+            everyRegion.getOrDefault(accountId, List.of()).forEach(i -> s.instances.put(i.id, i));
+            return s;
+        });
     }
 
     private static String windowId(JsonRequest r) {
