@@ -26,10 +26,8 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -90,9 +87,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     /** The operations handled, as named in the SSM model. */
     public static final Set<String> OPERATIONS = Set.copyOf(REQUIRED.keySet());
 
-    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_\\-.]{3,128}$");
     private static final Pattern WINDOW_ID = Pattern.compile("^mw-[0-9a-f]{17}$");
-    private static final Pattern INSTANCE_ID = Pattern.compile("^(i-[0-9a-f]{8}|i-[0-9a-f]{17}|mi-[0-9a-f]{17})$");
     private static final Pattern MAX_CONCURRENCY = Pattern.compile("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
     private static final Pattern MAX_ERRORS = Pattern.compile("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
     private static final Set<String> TASK_TYPES = Set.of("RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA");
@@ -204,7 +199,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 case "DeregisterTargetFromMaintenanceWindow" -> deregisterTarget(s, r);
                 case "DescribeMaintenanceWindowTargets" -> {
                     Window w = window(s, r);
-                    yield page(r, "Targets", w.targets.values().stream().map(t -> SsmViews.target(w, t)).toList(), 10, 100);
+                    yield SsmInputs.page(r, "Targets", w.targets.values().stream().map(t -> SsmViews.target(w, t)).toList(), 10, 100);
                 }
                 case "UpdateMaintenanceWindowTarget" -> updateTarget(s, r);
                 case "RegisterTaskWithMaintenanceWindow" -> registerTask(s, r);
@@ -216,7 +211,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 }
                 case "DescribeMaintenanceWindowTasks" -> {
                     Window w = window(s, r);
-                    yield page(r, "Tasks", w.tasks.values().stream().map(t -> SsmViews.task(w, t, false)).toList(), 10, 100);
+                    yield SsmInputs.page(r, "Tasks", w.tasks.values().stream().map(t -> SsmViews.task(w, t, false)).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowTask" -> {
                     Window w = window(s, r);
@@ -231,13 +226,13 @@ public final class SsmService implements JsonService, AutoCloseable {
                     for (int i = w == null ? -1 : w.executions.size() - 1; i >= 0; i--) {
                         list.add(SsmViews.execution(w.executions.get(i), false));
                     }
-                    yield page(r, "WindowExecutions", list, 10, 100);
+                    yield SsmInputs.page(r, "WindowExecutions", list, 10, 100);
                 }
                 case "GetMaintenanceWindowExecution" ->
                         SsmViews.execution(execution(s, r.require("WindowExecutionId")), true);
                 case "DescribeMaintenanceWindowExecutionTasks" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
-                    yield page(r, "WindowExecutionTaskIdentities",
+                    yield SsmInputs.page(r, "WindowExecutionTaskIdentities",
                             e.tasks.stream().map(t -> SsmViews.taskExecution(t, false)).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowExecutionTask" -> {
@@ -247,7 +242,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 case "DescribeMaintenanceWindowExecutionTaskInvocations" -> {
                     Execution e = execution(s, r.require("WindowExecutionId"));
                     TaskExecution t = taskExecution(e, r.require("TaskId"));
-                    yield page(r, "WindowExecutionTaskInvocationIdentities",
+                    yield SsmInputs.page(r, "WindowExecutionTaskInvocationIdentities",
                             t.invocations.stream().map(SsmViews::invocation).toList(), 10, 100);
                 }
                 case "GetMaintenanceWindowExecutionTaskInvocation" -> {
@@ -260,7 +255,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                     v.put("TaskExecutionId", t.id);
                     yield v;
                 }
-                case "DescribeInstanceInformation" -> page(r, "InstanceInformationList",
+                case "DescribeInstanceInformation" -> SsmInputs.page(r, "InstanceInformationList",
                         s.instances.values().stream().map(i -> SsmViews.instance(i, clock.instant())).toList(), 5, 50);
                 case "GetCommandInvocation" -> commands.view(s, r.require("CommandId"), r.require("InstanceId"));
                 default -> throw SsmErrors.of(SsmErrors.UNKNOWN_OPERATION,
@@ -272,8 +267,8 @@ public final class SsmService implements JsonService, AutoCloseable {
     // ---------------------------------------------------------------- windows
 
     private Object createWindow(Scope s, JsonRequest r) {
-        String name = validName(r.require("Name"), "name");
-        return createOnce(s, r, "WindowId", () -> newWindow(s, r, name));
+        String name = SsmInputs.validName(r.require("Name"), "name");
+        return SsmInputs.createOnce(s, r, "WindowId", () -> newWindow(s, r, name));
     }
 
     private String newWindow(Scope s, JsonRequest r, String name) {
@@ -292,8 +287,8 @@ public final class SsmService implements JsonService, AutoCloseable {
         Instant now = clock.instant();
         w.created = now;
         w.modified = now;
-        applySchedule(w, r.require("Schedule"), r.string("ScheduleTimezone"), intOrNull(r, "ScheduleOffset"),
-                intRequired(r, "Duration"), intRequired(r, "Cutoff"), r.string("StartDate"), r.string("EndDate"));
+        applySchedule(w, r.require("Schedule"), r.string("ScheduleTimezone"), SsmInputs.intOrNull(r, "ScheduleOffset"),
+                SsmInputs.intRequired(r, "Duration"), SsmInputs.intRequired(r, "Cutoff"), r.string("StartDate"), r.string("EndDate"));
         s.windows.put(w.id, w);
         return w.id;
     }
@@ -301,14 +296,14 @@ public final class SsmService implements JsonService, AutoCloseable {
     private Object updateWindow(Scope s, JsonRequest r) {
         Window w = window(s, r);
         boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
-        String name = r.string("Name") != null ? validName(r.string("Name"), "name") : w.name;
-        Integer offset = r.body().containsKey("ScheduleOffset") ? intOrNull(r, "ScheduleOffset") : replace ? null : w.offset;
+        String name = r.string("Name") != null ? SsmInputs.validName(r.string("Name"), "name") : w.name;
+        Integer offset = r.body().containsKey("ScheduleOffset") ? SsmInputs.intOrNull(r, "ScheduleOffset") : replace ? null : w.offset;
         applySchedule(w,
                 orElse(r.string("Schedule"), w.scheduleText),
                 r.body().containsKey("ScheduleTimezone") || replace ? r.string("ScheduleTimezone") : w.timezone,
                 offset,
-                r.number("Duration") != null ? intRequired(r, "Duration") : w.duration,
-                r.number("Cutoff") != null ? intRequired(r, "Cutoff") : w.cutoff,
+                r.number("Duration") != null ? SsmInputs.intRequired(r, "Duration") : w.duration,
+                r.number("Cutoff") != null ? SsmInputs.intRequired(r, "Cutoff") : w.cutoff,
                 r.body().containsKey("StartDate") || replace ? r.string("StartDate") : w.startDate,
                 r.body().containsKey("EndDate") || replace ? r.string("EndDate") : w.endDate);
         w.name = name;
@@ -362,8 +357,8 @@ public final class SsmService implements JsonService, AutoCloseable {
                 throw validation("A schedule offset can only be used with a cron expression, not " + schedule);
             }
         }
-        Instant start = date(startDate, "StartDate");
-        Instant end = date(endDate, "EndDate");
+        Instant start = SsmInputs.date(startDate, "StartDate");
+        Instant end = SsmInputs.date(endDate, "EndDate");
         Instant now = clock.instant();
         if (end != null && !end.isAfter(now)) {
             throw validation("The end date " + endDate + " must be in the future");
@@ -399,7 +394,7 @@ public final class SsmService implements JsonService, AutoCloseable {
                 out.add(SsmViews.window(w, false));
             }
         }
-        return page(r, "WindowIdentities", out, 10, 100);
+        return SsmInputs.page(r, "WindowIdentities", out, 10, 100);
     }
 
     @SuppressWarnings("unchecked")
@@ -424,7 +419,7 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private Object registerTarget(Scope s, JsonRequest r) {
         Window w = window(s, r);
-        return createOnce(s, r, "WindowTargetId", () -> newTarget(w, r));
+        return SsmInputs.createOnce(s, r, "WindowTargetId", () -> newTarget(w, r));
     }
 
     private String newTarget(Window w, JsonRequest r) {
@@ -439,9 +434,9 @@ public final class SsmService implements JsonService, AutoCloseable {
         }
         Target t = new Target(UUID.randomUUID().toString());
         t.resourceType = type;
-        t.targets = targets(r, true, Set.of("InstanceIds"), true);
+        t.targets = SsmInputs.targets(r, true, Set.of("InstanceIds"), true);
         t.ownerInformation = r.string("OwnerInformation");
-        t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+        t.name = r.string("Name") == null ? null : SsmInputs.validName(r.string("Name"), "name");
         t.description = r.string("Description");
         w.targets.put(t.id, t);
         return t.id;
@@ -468,10 +463,10 @@ public final class SsmService implements JsonService, AutoCloseable {
         Target t = target(w, r.require("WindowTargetId"));
         boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
         if (r.body().containsKey("Targets")) {
-            t.targets = targets(r, true, Set.of("InstanceIds"), true);
+            t.targets = SsmInputs.targets(r, true, Set.of("InstanceIds"), true);
         }
         if (r.body().containsKey("Name") || replace) {
-            t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+            t.name = r.string("Name") == null ? null : SsmInputs.validName(r.string("Name"), "name");
         }
         if (r.body().containsKey("Description") || replace) {
             t.description = r.string("Description");
@@ -488,7 +483,7 @@ public final class SsmService implements JsonService, AutoCloseable {
 
     private Object registerTask(Scope s, JsonRequest r) {
         Window w = window(s, r);
-        return createOnce(s, r, "WindowTaskId", () -> newTask(w, r));
+        return SsmInputs.createOnce(s, r, "WindowTaskId", () -> newTask(w, r));
     }
 
     private String newTask(Window w, JsonRequest r) {
@@ -513,7 +508,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     private void applyTask(Window w, Task t, JsonRequest r, boolean update) {
         boolean replace = Boolean.TRUE.equals(r.body().get("Replace"));
         if (!update || r.body().containsKey("Targets") || replace) {
-            List<Map<String, Object>> targets = targets(r, false, Set.of("WindowTargetIds", "InstanceIds"), false);
+            List<Map<String, Object>> targets = SsmInputs.targets(r, false, Set.of("WindowTargetIds", "InstanceIds"), false);
             for (Map<String, Object> target : targets) {
                 if ("WindowTargetIds".equals(target.get("Key"))) {
                     for (Object id : (List<Object>) target.get("Values")) {
@@ -548,13 +543,13 @@ public final class SsmService implements JsonService, AutoCloseable {
             t.priority = p == null ? 1 : p.intValue();
         }
         if (!update || r.body().containsKey("MaxConcurrency") || replace) {
-            t.maxConcurrency = matching(r.string("MaxConcurrency"), MAX_CONCURRENCY, "maxConcurrency");
+            t.maxConcurrency = SsmInputs.matching(r.string("MaxConcurrency"), MAX_CONCURRENCY, "maxConcurrency");
         }
         if (!update || r.body().containsKey("MaxErrors") || replace) {
-            t.maxErrors = matching(r.string("MaxErrors"), MAX_ERRORS, "maxErrors");
+            t.maxErrors = SsmInputs.matching(r.string("MaxErrors"), MAX_ERRORS, "maxErrors");
         }
         if (!update || r.body().containsKey("Name") || replace) {
-            t.name = r.string("Name") == null ? null : validName(r.string("Name"), "name");
+            t.name = r.string("Name") == null ? null : SsmInputs.validName(r.string("Name"), "name");
         }
         if (!update || r.body().containsKey("Description") || replace) {
             t.description = r.string("Description");
@@ -592,7 +587,7 @@ public final class SsmService implements JsonService, AutoCloseable {
     }
 
     private static String windowId(JsonRequest r) {
-        return matching(r.require("WindowId"), WINDOW_ID, "windowId");
+        return SsmInputs.matching(r.require("WindowId"), WINDOW_ID, "windowId");
     }
 
     private static Window window(Scope s, JsonRequest r) {
@@ -636,147 +631,10 @@ public final class SsmService implements JsonService, AutoCloseable {
                 .orElseThrow(() -> doesNotExist("Task execution " + id + " does not exist in " + e.id));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> targets(JsonRequest r, boolean required, Set<String> keys,
-            boolean tagsAllowed) {
-        List<Object> raw = r.list("Targets");
-        if (raw.isEmpty() && required) {
-            throw validation("Value null at 'targets' failed to satisfy constraint: Member must not be null");
-        }
-        if (raw.size() > 5) {
-            throw validation("Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 5");
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : raw) {
-            if (!(o instanceof Map<?, ?> m) || !(m.get("Key") instanceof String key) || !(m.get("Values") instanceof List<?> values)) {
-                throw validation("Each target needs a Key and a list of Values, e.g. Key=InstanceIds,Values=i-0123456789abcdef0");
-            }
-            boolean tag = key.startsWith("tag:") || key.equals("tag-key") || key.startsWith("resource-groups:");
-            if (!keys.contains(key) && !(tagsAllowed && tag)) {
-                throw validation("Target key '" + key + "' is not supported here; use " + keys
-                        + (tagsAllowed ? " or tag:<key>" : ""));
-            }
-            if (key.equals("InstanceIds")) {
-                for (Object v : values) {
-                    if (!INSTANCE_ID.matcher(String.valueOf(v)).matches()) {
-                        throw validation("Invalid instance id '" + v + "': an instance id is i- and 8 or 17 hex digits");
-                    }
-                }
-            }
-            out.add(Map.of("Key", key, "Values", List.copyOf((List<Object>) values)));
-        }
-        return List.copyOf(out);
-    }
-
-    /**
-     * Creates something once per client token: a retry with the same token and the same request
-     * answers the id the first call created, as SSM does.
-     */
-    private static Map<String, Object> createOnce(Scope s, JsonRequest r, String idMember, Supplier<String> create) {
-        String token = r.string("ClientToken");
-        if (token == null) {
-            return Map.of(idMember, create.get());
-        }
-        if (s.tokens.containsKey(token)) {
-            return Map.of(idMember, replay(s, token, r));
-        }
-        String id = create.get();
-        s.tokens.put(token, Map.entry(id, withoutToken(r.body())));
-        return Map.of(idMember, id);
-    }
-
-    private static String replay(Scope s, String token, JsonRequest r) {
-        Map.Entry<String, Map<String, Object>> prior = s.tokens.get(token);
-        if (!prior.getValue().equals(withoutToken(r.body()))) {
-            throw SsmErrors.of(SsmErrors.IDEMPOTENT_PARAMETER_MISMATCH, "Error while calling " + r.operation()
-                    + ": the client token " + token + " was used before with different parameters");
-        }
-        return prior.getKey();
-    }
-
-    private static Map<String, Object> withoutToken(Map<String, Object> body) {
-        Map<String, Object> m = new LinkedHashMap<>(body);
-        m.remove("ClientToken");
-        return m;
-    }
-
     private static String newWindowId() {
         byte[] b = new byte[9];
         RANDOM.nextBytes(b);
         return "mw-" + HexFormat.of().formatHex(b).substring(0, 17);
-    }
-
-    private static String validName(String name, String member) {
-        if (!NAME.matcher(name).matches()) {
-            throw validation("Value '" + name + "' at '" + member + "' failed to satisfy constraint: Member must satisfy "
-                    + "regular expression pattern: ^[a-zA-Z0-9_\\-.]{3,128}$");
-        }
-        return name;
-    }
-
-    private static String matching(String value, Pattern p, String member) {
-        if (value != null && !p.matcher(value).matches()) {
-            throw validation("Value '" + value + "' at '" + member + "' failed to satisfy constraint: Member must "
-                    + "satisfy regular expression pattern: " + p.pattern());
-        }
-        return value;
-    }
-
-    private static Instant date(String text, String member) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                throw validation("Invalid " + member + " '" + text + "': use ISO-8601, e.g. 2026-11-26T12:00:00Z");
-            }
-        }
-    }
-
-    private static int intRequired(JsonRequest r, String name) {
-        Long v = r.number(name);
-        if (v == null) {
-            throw validation("Value null at '" + Character.toLowerCase(name.charAt(0)) + name.substring(1)
-                    + "' failed to satisfy constraint: Member must not be null");
-        }
-        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-    }
-
-    private static Integer intOrNull(JsonRequest r, String name) {
-        Long v = r.number(name);
-        return v == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-    }
-
-    private static Object page(JsonRequest r, String member, List<?> all, int min, int max) {
-        Long maxResults = r.number("MaxResults");
-        if (maxResults != null && (maxResults < min || maxResults > max)) {
-            throw validation("Value '" + maxResults + "' at 'maxResults' failed to satisfy constraint: Member must have "
-                    + "value less than or equal to " + max + " and greater than or equal to " + min);
-        }
-        int size = maxResults == null ? max : maxResults.intValue();
-        int from = 0;
-        String token = r.string("NextToken");
-        if (token != null) {
-            try {
-                from = Integer.parseInt(token);
-            } catch (NumberFormatException e) {
-                String message = "The NextToken '" + token + "' is not one this service returned";
-                // Only DescribeInstanceInformation declares InvalidNextToken; the others validate.
-                throw r.operation().equals("DescribeInstanceInformation")
-                        ? SsmErrors.of(SsmErrors.INVALID_NEXT_TOKEN, message) : validation(message);
-            }
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        int to = Math.min(all.size(), from + size);
-        m.put(member, from >= all.size() ? List.of() : all.subList(from, to));
-        if (to < all.size()) {
-            m.put("NextToken", Integer.toString(to));
-        }
-        return m;
     }
 
     private static String orElse(String a, String b) {
