@@ -124,8 +124,9 @@ class LauncherIT {
                     "--task-invocation-parameters", "{\"RunCommand\":{\"Parameters\":{\"commands\":[\"ls\"]}}}",
                     "--max-concurrency", "1", "--max-errors", "1", "--priority", "10"));
             assertThat(executions(cli, windowId)).isEmpty();
-            // The launcher runs on the wall clock: a one-time schedule a few seconds ahead fires soon.
-            LocalDateTime at = LocalDateTime.ofInstant(Instant.now().plusSeconds(3), ZoneOffset.UTC)
+            // The launcher runs on the wall clock: a one-time schedule a few seconds ahead fires soon (ahead
+            // by more than the CLI takes to start on a loaded machine, or it would be in the past).
+            LocalDateTime at = LocalDateTime.ofInstant(Instant.now().plusSeconds(10), ZoneOffset.UTC)
                     .truncatedTo(ChronoUnit.SECONDS);
             cli.ok("ssm", "update-maintenance-window", "--window-id", windowId, "--schedule", "at(" + at + ")");
 
