@@ -27,12 +27,13 @@ import java.util.List;
  * </table>
  *
  * <p>Differences from Aurora, on purpose: only these procedures exist (and two helpers of theirs,
- * {@code mysql.opskit_require_replica} and {@code mysql.opskit_await_replication}); {@code 'binlog retention
- * hours'} is validated and stored but binary logs are not purged by age (a local run never lives
- * that long); RDS waits a fixed second or two inside start, stop and skip, LocalAws only until the
- * threads run (a second at most); a replication thread that fails at once after a start or a skip
- * is reported in the {@code Message} row ("Slave has encountered an error. Run SHOW SLAVE STATUS\G;
- * to see the error."), where RDS raises that text as an error.
+ * {@code mysql.opskit_require_replica} and {@code mysql.opskit_await_replication});
+ * {@code 'binlog retention hours'} is validated and stored but binary logs are not purged by age
+ * (a local run never lives that long); RDS waits a fixed second or two inside start, stop and
+ * skip, LocalAws only until the threads run (two seconds at most, as long as RDS sleeps in a
+ * skip); a replication thread that fails at once after a start or a skip is reported in the
+ * {@code Message} row ("Slave has encountered an error. Run SHOW SLAVE STATUS\G; to see the
+ * error."), where RDS raises that text as an error.
  */
 final class RdsProcedures {
     // CREATE OR REPLACE: procedures persist in the data directory across restarts, and replacing
@@ -83,14 +84,14 @@ final class RdsProcedures {
                 + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
                 + "  END IF;\n"
                 + "END");
-        // Waits (10 ms at a time, a second at most) until both threads run or the SQL thread has
+        // Waits (10 ms at a time, two seconds at most) until both threads run or the SQL thread has
         // stopped on an error; says whether they run.
         sql.add(DEFINER + "mysql.opskit_await_replication(OUT running BOOLEAN)\n"
                 + "SQL SECURITY DEFINER\n"
                 + "BEGIN\n"
                 + "  DECLARE tries INT DEFAULT 0;\n"
                 + "  SET running = " + SLAVE_RUNNING + ";\n"
-                + "  WHILE NOT running AND tries < 100 AND NOT EXISTS (SELECT 1 FROM " + COORDINATOR
+                + "  WHILE NOT running AND tries < 200 AND NOT EXISTS (SELECT 1 FROM " + COORDINATOR
                 + " AND SERVICE_STATE = 'OFF' AND LAST_ERROR_NUMBER <> 0) DO\n"
                 + "    DO SLEEP(0.01);\n"
                 + "    SET tries = tries + 1;\n"
