@@ -1,6 +1,7 @@
 package dev.opskit.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.random.RandomGenerator;
  * Backoff b = Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(30))
  *         .withJitter(Backoff.Jitter.FULL);
  * Backoff s = Backoff.schedule(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15));
+ * Backoff p = Backoff.proportional(Duration.ofSeconds(1), Duration.ofSeconds(10));
  * }</pre>
  */
 public final class Backoff {
@@ -40,13 +42,21 @@ public final class Backoff {
     private final double multiplier;
     private final Jitter jitter;
     private final List<Duration> schedule;
+    /** How the schedule was made, for {@link #toString()}; null for a plain one. */
+    private final String origin;
 
     private Backoff(Duration initial, Duration max, double multiplier, Jitter jitter, List<Duration> schedule) {
+        this(initial, max, multiplier, jitter, schedule, null);
+    }
+
+    private Backoff(Duration initial, Duration max, double multiplier, Jitter jitter, List<Duration> schedule,
+            String origin) {
         this.initial = initial;
         this.max = max;
         this.multiplier = multiplier;
         this.jitter = jitter;
         this.schedule = schedule;
+        this.origin = origin;
     }
 
     /**
@@ -100,11 +110,50 @@ public final class Backoff {
     }
 
     /**
+     * Delays that grow with the time already waited: each delay's ceiling is 2.5% (1/40) of the
+     * sum of the ceilings before it, at least {@code floor} and at most {@code cap}, with equal
+     * jitter. A condition that comes true after a short wait is seen within a few floors, one
+     * that takes long is polled every few seconds, and the time lost after it came true is on
+     * average about 1% of the time waited either way (half a delay of 2.5%, less the jitter).
+     * With a 1 s floor and a 10 s cap, a 10-minute wait makes about 150 attempts: one a second
+     * for the first 40 s, then fewer, then one every 10 s.
+     *
+     * @param floor the shortest delay, at least 1 ms
+     * @param cap the longest delay, at least {@code floor}
+     * @return the backoff
+     * @throws InvalidInputException if a duration is out of range
+     */
+    public static Backoff proportional(Duration floor, Duration cap) {
+        requirePositive("floor", floor);
+        requirePositive("cap", cap);
+        if (floor.toMillis() < 1) {
+            throw new InvalidInputException("floor", floor.toString(), "give a floor of 1 ms or more");
+        }
+        if (cap.compareTo(floor) < 0) {
+            throw new InvalidInputException("cap", cap.toString(),
+                    "the cap must be at least the floor " + floor + "; raise cap or lower floor");
+        }
+        // Past the first 40 floors each delay is 2.5% longer than the one before: the list reaches
+        // the cap within a few hundred entries (about 1,000 for 1 ms to a year).
+        List<Duration> delays = new ArrayList<>();
+        long waited = 0;
+        long next = floor.toMillis();
+        while (next < cap.toMillis()) {
+            delays.add(Duration.ofMillis(next));
+            waited += next;
+            next = Math.max(floor.toMillis(), waited / 40);
+        }
+        delays.add(cap);
+        return new Backoff(delays.get(0), cap, 1.0, Jitter.EQUAL, List.copyOf(delays),
+                "proportional floor=" + floor + ", cap=" + cap);
+    }
+
+    /**
      * @param jitter how to randomise each delay
      * @return a copy with that jitter
      */
     public Backoff withJitter(Jitter jitter) {
-        return new Backoff(initial, max, multiplier, Objects.requireNonNull(jitter, "jitter"), schedule);
+        return new Backoff(initial, max, multiplier, Objects.requireNonNull(jitter, "jitter"), schedule, origin);
     }
 
     /**
@@ -193,6 +242,9 @@ public final class Backoff {
 
     @Override
     public String toString() {
+        if (origin != null) {
+            return "Backoff[" + origin + ", jitter=" + jitter + "]";
+        }
         return schedule != null
                 ? "Backoff[schedule=" + schedule + ", jitter=" + jitter + "]"
                 : "Backoff[initial=" + initial + ", max=" + max + ", multiplier=" + multiplier

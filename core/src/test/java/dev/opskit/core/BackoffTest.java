@@ -76,4 +76,36 @@ class BackoffTest {
         assertThatThrownBy(() -> Backoff.fixed(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> Backoff.schedule()).isInstanceOf(InvalidInputException.class);
     }
+
+    @Test
+    void proportionalDelaysStayNearTwoAndAHalfPercentOfTheTimeWaitedAndAreCapped() {
+        Backoff b = Backoff.proportional(Duration.ofMillis(5), Duration.ofSeconds(10));
+        long waited = 0;
+        for (int attempt = 1; attempt < 800; attempt++) {
+            long ceiling = b.ceiling(attempt).toMillis();
+            assertThat(ceiling).isLessThanOrEqualTo(Math.max(5, waited / 40) + 1).isLessThanOrEqualTo(10_000);
+            waited += ceiling;
+        }
+        assertThat(b.cap()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(b.ceiling(1)).isEqualTo(Duration.ofMillis(5));
+        assertThat(b.ceiling(40)).isEqualTo(Duration.ofMillis(5));
+        assertThat(b.ceiling(10_000)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(b.jitter()).isEqualTo(Backoff.Jitter.EQUAL);
+        assertThat(b.toString()).contains("proportional", "PT0.005S", "PT10S");
+        Random r = new Random(7);
+        for (int attempt = 1; attempt < 500; attempt += 7) {
+            Duration d = b.delayAfter(attempt, r);
+            assertThat(d).isBetween(b.ceiling(attempt).dividedBy(2), b.ceiling(attempt));
+        }
+    }
+
+    @Test
+    void proportionalRejectsAFloorBelowAMillisecondOrACapBelowTheFloor() {
+        assertThatThrownBy(() -> Backoff.proportional(Duration.ofNanos(10), Duration.ofSeconds(1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("1 ms");
+        assertThatThrownBy(() -> Backoff.proportional(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least the floor");
+        assertThatThrownBy(() -> Backoff.proportional(null, Duration.ofSeconds(1)))
+                .isInstanceOf(InvalidInputException.class);
+    }
 }
