@@ -2,6 +2,7 @@ package dev.opskit.rds;
 
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.rds.internal.jdbc.ConnectionPool;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.internal.verify.JdbcChunkSource;
 import dev.opskit.rds.internal.verify.JdbcReplicaSync;
 import dev.opskit.rds.internal.verify.ReplicaSync;
@@ -241,11 +242,11 @@ public final class ConsistencyCheck {
             // The two servers are read at once, each with its first connection's start-up: all of
             // this is on the critical path before the first checksum.
             CompletableFuture<TargetInfo> targetRead = CompletableFuture.supplyAsync(() -> {
-                EngineDialect d = t.version().dialect();
+                EngineDialect d = EngineDialect.of(t.version());
                 Optional<ReplicationStatus> status = t.replicaStatus(d);
                 return new TargetInfo(d, status, TableDiscovery.discover(t, skip));
             });
-            EngineDialect sourceDialect = s.version().dialect();
+            EngineDialect sourceDialect = EngineDialect.of(s.version());
             List<TableSpec> onSource = TableDiscovery.discover(s, skip);
             TargetInfo onTarget = join(targetRead);
             EngineDialect targetDialect = onTarget.dialect();

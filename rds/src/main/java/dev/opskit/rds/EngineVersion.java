@@ -11,14 +11,12 @@ import java.util.regex.Pattern;
  * A MySQL-compatible engine version: an Aurora MySQL engine version as RDS names it
  * ({@code 8.0.mysql_aurora.3.04.0}), a MySQL version ({@code 8.0.36}) or a MariaDB version
  * ({@code 11.4.5-MariaDB-log}), with what depends on it: the Aurora major version, the allowed
- * binlog retention, and the {@link EngineDialect} used to talk to the server.
+ * binlog retention.
  *
  * <pre>{@code
  * EngineVersion v = EngineVersion.parse("5.7.mysql_aurora.2.11.2");
  * v.auroraMajor();                 // OptionalInt[2]
  * v.maxBinlogRetentionHours();     // 2160
- * v.dialect();                     // AURORA_MYSQL_2
- * v.dialect().setExternalSourceCall();
  * }</pre>
  */
 public final class EngineVersion {
@@ -217,17 +215,6 @@ public final class EngineVersion {
                     "at most " + max + " on " + describe() + "; pass a value from 1 to " + max);
         }
         return hours;
-    }
-
-    /** @return how to talk to a server of this version */
-    public EngineDialect dialect() {
-        return switch (flavor) {
-            case AURORA_MYSQL -> auroraMajor <= 1 ? EngineDialect.AURORA_MYSQL_1
-                    : auroraMajor == 2 ? EngineDialect.AURORA_MYSQL_2 : EngineDialect.AURORA_MYSQL_3;
-            case MARIADB -> EngineDialect.MARIADB;
-            case MYSQL -> major > 8 || (major == 8 && minor >= 4) ? EngineDialect.MYSQL_8_4
-                    : major == 8 ? EngineDialect.MYSQL_8_0 : EngineDialect.MYSQL_5_7;
-        };
     }
 
     /** @return a name for messages, such as {@code Aurora MySQL 2.11.2} or {@code MariaDB 11.4.5} */

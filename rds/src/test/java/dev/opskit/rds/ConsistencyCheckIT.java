@@ -3,6 +3,7 @@ package dev.opskit.rds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.Secret;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.testkit.internal.db.BinlogCoordinates;
 import dev.opskit.testkit.internal.db.DbServer;
 import dev.opskit.testkit.internal.db.DbServers;

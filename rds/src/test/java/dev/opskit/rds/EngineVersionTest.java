@@ -17,16 +17,13 @@ class EngineVersionTest {
         EngineVersion v2 = EngineVersion.parse("5.7.mysql_aurora.2.11.2");
         EngineVersion v3 = EngineVersion.parse("8.0.mysql_aurora.3.04.0");
         assertThat(v1.auroraMajor()).isEqualTo(OptionalInt.of(1));
-        assertThat(v1.dialect()).isEqualTo(EngineDialect.AURORA_MYSQL_1);
         assertThat(v2.auroraMajor()).isEqualTo(OptionalInt.of(2));
         assertThat(v2.auroraMinor()).isEqualTo(OptionalInt.of(11));
         assertThat(v2.auroraPatch()).isEqualTo(OptionalInt.of(2));
         assertThat(v2.major()).isEqualTo(5);
         assertThat(v2.minor()).isEqualTo(7);
-        assertThat(v2.dialect()).isEqualTo(EngineDialect.AURORA_MYSQL_2);
         assertThat(v3.auroraMajor()).isEqualTo(OptionalInt.of(3));
         assertThat(v3.auroraMinor()).isEqualTo(OptionalInt.of(4));
-        assertThat(v3.dialect()).isEqualTo(EngineDialect.AURORA_MYSQL_3);
         assertThat(v3.describe()).isEqualTo("Aurora MySQL 3.4.0");
         assertThat(v3).hasToString("8.0.mysql_aurora.3.04.0");
     }
@@ -36,14 +33,9 @@ class EngineVersionTest {
         EngineVersion mysql = EngineVersion.parse("8.0.36");
         assertThat(mysql.flavor()).isEqualTo(EngineVersion.Flavor.MYSQL);
         assertThat(mysql.auroraMajor()).isEmpty();
-        assertThat(mysql.dialect()).isEqualTo(EngineDialect.MYSQL_8_0);
-        assertThat(EngineVersion.parse("8.4.3").dialect()).isEqualTo(EngineDialect.MYSQL_8_4);
-        assertThat(EngineVersion.parse("5.7.12-log").dialect()).isEqualTo(EngineDialect.MYSQL_5_7);
         EngineVersion maria = EngineVersion.parse("11.4.5-MariaDB-log");
         assertThat(maria.flavor()).isEqualTo(EngineVersion.Flavor.MARIADB);
-        assertThat(maria.dialect()).isEqualTo(EngineDialect.MARIADB);
         assertThat(maria.describe()).isEqualTo("MariaDB 11.4.5");
-        assertThat(EngineVersion.of("mariadb", "10.11.8").dialect()).isEqualTo(EngineDialect.MARIADB);
         assertThat(EngineVersion.of("aurora", "5.6.10a").auroraMajor()).isEqualTo(OptionalInt.of(1));
     }
 
@@ -64,24 +56,6 @@ class EngineVersionTest {
                 .hasMessageContaining("'2160'").hasMessageContaining("at most 168 on Aurora MySQL 2.10.3")
                 .hasMessageContaining("from 1 to 168");
         assertThat(v.checkBinlogRetentionHours(168)).isEqualTo(168);
-    }
-
-    @Test
-    void dialectsNameTheProceduresAndColumnsOfTheirEngine() {
-        EngineDialect d2 = EngineDialect.AURORA_MYSQL_2;
-        EngineDialect d3 = EngineDialect.AURORA_MYSQL_3;
-        assertThat(d2.setExternalSourceCall()).isEqualTo("CALL mysql.rds_set_external_master(?, ?, ?, ?, ?, ?, ?)");
-        assertThat(d3.setExternalSourceCall()).isEqualTo("CALL mysql.rds_set_external_source(?, ?, ?, ?, ?, ?, ?)");
-        assertThat(d2.resetExternalSourceCall()).isEqualTo("CALL mysql.rds_reset_external_master");
-        assertThat(d3.resetExternalSourceCall()).isEqualTo("CALL mysql.rds_reset_external_source");
-        assertThat(d2.replicaStatusStatement()).isEqualTo("SHOW SLAVE STATUS");
-        assertThat(d3.replicaStatusStatement()).isEqualTo("SHOW REPLICA STATUS");
-        assertThat(d2.secondsBehindColumn()).isEqualTo("Seconds_Behind_Master");
-        assertThat(d3.secondsBehindColumn()).isEqualTo("Seconds_Behind_Source");
-        assertThat(d3.executedFileColumn()).isEqualTo("Relay_Source_Log_File");
-        assertThat(d2.executedPositionColumn()).isEqualTo("Exec_Master_Log_Pos");
-        assertThat(EngineDialect.MYSQL_8_4.sourceStatusStatement()).isEqualTo("SHOW BINARY LOG STATUS");
-        assertThat(EngineDialect.MARIADB.setExternalSourceCall()).contains("rds_set_external_master");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.opskit.rds.bench;
 import dev.opskit.core.Secret;
 import dev.opskit.rds.ConsistencyCheck;
 import dev.opskit.rds.DatabaseEndpoint;
-import dev.opskit.rds.EngineDialect;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.VerificationReport;
 import dev.opskit.testkit.internal.db.BinlogCoordinates;
 import dev.opskit.testkit.internal.db.DbServer;

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.DatabaseEndpoint;
 import dev.opskit.rds.DatabaseException;
-import dev.opskit.rds.EngineDialect;
 import dev.opskit.rds.EngineVersion;
 import dev.opskit.rds.ReplicationStatus;
 import java.sql.Connection;

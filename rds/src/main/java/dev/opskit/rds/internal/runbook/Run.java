@@ -4,6 +4,7 @@ import dev.opskit.core.Secret;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.EngineVersion;
 import dev.opskit.rds.ReplicationStatus;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -231,7 +232,7 @@ public final class Run implements AutoCloseable {
             return Optional.empty();
         }
         targetAnswered = true;
-        List<Map<String, String>> rows = db.get().rows(engine.dialect().replicaStatusStatement());
+        List<Map<String, String>> rows = db.get().rows(EngineDialect.of(engine).replicaStatusStatement());
         return rows.isEmpty() ? Optional.empty() : Optional.of(ReplicationStatus.fromRow(rows.get(0)));
     }
 

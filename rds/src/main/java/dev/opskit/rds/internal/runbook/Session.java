@@ -3,7 +3,7 @@ package dev.opskit.rds.internal.runbook;
 import dev.opskit.core.OpsException;
 import dev.opskit.core.WrongStateException;
 import dev.opskit.rds.BinlogPosition;
-import dev.opskit.rds.EngineDialect;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.ErrorPolicy;
 import dev.opskit.rds.ReplicationError;
 import dev.opskit.rds.ReplicationStatus;
@@ -50,7 +50,7 @@ public final class Session implements AutoCloseable {
         this.settings = run.settings;
         this.source = pools[0] != null ? pools[0] : run.sourceDb();
         this.target = pools[1] != null ? pools[1] : run.targetDb().orElseThrow();
-        this.dialect = run.engine().dialect();
+        this.dialect = EngineDialect.of(run.engine());
         this.events = run.events;
         this.clusters = run.clusters;
         this.startPosition = run.startPosition;

@@ -10,6 +10,7 @@ import dev.opskit.core.event.OpsEvent;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.EngineVersion;
 import dev.opskit.rds.ReplicationStatus;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -457,7 +458,7 @@ public final class Steps {
         }
 
         public String act(Run run, Observation o) {
-            run.sourceDb().execute(run.engine.dialect().setBinlogRetentionCall(), run.settings.retentionHours());
+            run.sourceDb().execute(EngineDialect.of(run.engine).setBinlogRetentionCall(), run.settings.retentionHours());
             return "binlog retention hours set to " + current(run);
         }
 
@@ -627,7 +628,7 @@ public final class Steps {
 
         public Observation observe(Run run) {
             String src = run.source.endpoint() + ":" + run.source.port();
-            String call = run.engine.dialect().setExternalSourceCall();
+            String call = EngineDialect.of(run.engine).setExternalSourceCall();
             if (run.settings.masterPassword() == null) {
                 return Observation.change("unknown without masterPassword", call.replace("(?, ?, ?, ?, ?, ?, ?)", "")
                         + " to " + src);
@@ -664,10 +665,10 @@ public final class Steps {
             BinlogPosition p = run.startPosition;
             if (run.repointAt != null) {
                 // rds_set_external_master/source refuses a replica whose threads run.
-                target.execute(run.engine.dialect().stopReplicationCall());
+                target.execute(EngineDialect.of(run.engine).stopReplicationCall());
                 p = run.repointAt;
             }
-            target.execute(run.engine.dialect().setExternalSourceCall(), run.source.endpoint(), run.source.port(),
+            target.execute(EngineDialect.of(run.engine).setExternalSourceCall(), run.source.endpoint(), run.source.port(),
                     run.settings.replicationUser(), run.replicationPassword, p.file(), p.position(), 0);
             return "target replicates from " + run.source.endpoint() + ":" + run.source.port() + " at " + p;
         }
@@ -697,7 +698,7 @@ public final class Steps {
 
         public String act(Run run, Observation o) {
             Database target = run.targetDb().orElseThrow();
-            target.execute(run.engine.dialect().startReplicationCall());
+            target.execute(EngineDialect.of(run.engine).startReplicationCall());
             return "replication started";
         }
     }

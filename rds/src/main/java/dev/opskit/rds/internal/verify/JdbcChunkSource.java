@@ -2,7 +2,7 @@ package dev.opskit.rds.internal.verify;
 
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.DatabaseException;
-import dev.opskit.rds.EngineDialect;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.internal.jdbc.ConnectionPool;
 import java.math.BigInteger;
 import java.sql.Connection;

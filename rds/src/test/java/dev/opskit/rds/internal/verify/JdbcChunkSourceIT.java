@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.Secret;
 import dev.opskit.rds.DatabaseEndpoint;
-import dev.opskit.rds.EngineDialect;
+import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.internal.jdbc.ConnectionPool;
 import dev.opskit.testkit.internal.db.DbServer;
 import dev.opskit.testkit.internal.db.DbServers;
@@ -53,7 +53,7 @@ class JdbcChunkSourceIT {
                     + " (0x00ff, '2024-01-01 00:00:00.002', 'a', 1.50, NULL), (0x01, '2024-02-29 23:59:59.999', 'Zz', -3, 3)");
         }
         pool = ConnectionPool.openAll(DatabaseEndpoint.of(server.host(), server.port(), "admin", PASSWORD), 2, "test");
-        dialect = pool.version().dialect();
+        dialect = EngineDialect.of(pool.version());
         source = new JdbcChunkSource(pool, dialect);
     }
 

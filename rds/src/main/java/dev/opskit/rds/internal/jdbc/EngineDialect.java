@@ -1,9 +1,12 @@
-package dev.opskit.rds;
+package dev.opskit.rds.internal.jdbc;
+
+import dev.opskit.rds.EngineVersion;
+import dev.opskit.rds.ReplicationStatus;
 
 /**
  * How to drive binlog replication on one family of MySQL-compatible servers: which stored
  * procedures to call, which statement shows the replica's status and how its columns are named.
- * Get it from {@link EngineVersion#dialect()}.
+ * Get it from {@link #of(EngineVersion)}.
  *
  * <p>Aurora MySQL 3 and MySQL 8 use the {@code source}/{@code replica} names
  * ({@code mysql.rds_set_external_source}, {@code SHOW REPLICA STATUS},
@@ -12,7 +15,7 @@ package dev.opskit.rds;
  * a status row can be parsed without knowing the dialect.
  *
  * <pre>{@code
- * EngineDialect d = EngineVersion.parse("8.0.mysql_aurora.3.04.0").dialect();
+ * EngineDialect d = EngineDialect.of(EngineVersion.parse("8.0.mysql_aurora.3.04.0"));
  * d.setExternalSourceCall();   // CALL mysql.rds_set_external_source(?, ?, ?, ?, ?, ?, ?)
  * d.replicaStatusStatement();  // SHOW REPLICA STATUS
  * }</pre>
@@ -43,6 +46,22 @@ public enum EngineDialect {
         this.replicaStatus = replicaStatus;
         this.sourceStatus = sourceStatus;
         this.aurora = aurora;
+    }
+
+    /**
+     * @param version a server's or cluster's engine version
+     * @return how to talk to a server of that version
+     */
+    public static EngineDialect of(EngineVersion version) {
+        return switch (version.flavor()) {
+            case AURORA_MYSQL -> {
+                int major = version.auroraMajor().orElse(1);
+                yield major <= 1 ? AURORA_MYSQL_1 : major == 2 ? AURORA_MYSQL_2 : AURORA_MYSQL_3;
+            }
+            case MARIADB -> MARIADB;
+            case MYSQL -> version.major() > 8 || (version.major() == 8 && version.minor() >= 4) ? MYSQL_8_4
+                    : version.major() == 8 ? MYSQL_8_0 : MYSQL_5_7;
+        };
     }
 
     /** @return whether this is an Aurora MySQL dialect */
