@@ -71,14 +71,6 @@ class ReplicationInternalsTest {
         assertThat(calls).isBetween(130, 170);
     }
 
-    @Test
-    void loopbackHostsAreRecognised() {
-        assertThat(Run.isLoopback("127.0.0.1")).isTrue();
-        assertThat(Run.isLoopback("localhost")).isTrue();
-        assertThat(Run.isLoopback("::1")).isTrue();
-        assertThat(Run.isLoopback("rds.us-east-1.amazonaws.com")).isFalse();
-    }
-
     /** A replica status row with the IO thread in a given state and its last error. */
     static ReplicationStatus io(String running, int errno, String error) {
         return ReplicationStatus.fromRow(Map.of("Slave_IO_Running", running, "Slave_SQL_Running", "Yes",

@@ -105,18 +105,9 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private static String url(DatabaseEndpoint endpoint) {
-        // Local servers have no TLS and use caching_sha2 over plain TCP: allow key retrieval
-        // there only; remote endpoints (RDS) negotiate TLS as the driver prefers.
-        boolean local = isLoopback(endpoint.host());
-        return "jdbc:mysql://" + endpoint.host() + ":" + endpoint.port() + "/"
-                + "?connectTimeout=5000&tcpKeepAlive=true&useCursorFetch=false"
+        return MysqlUrl.of(endpoint.host(), endpoint.port(), "connectTimeout=5000&tcpKeepAlive=true&useCursorFetch=false"
                 + "&cachePrepStmts=true&prepStmtCacheSize=64&useServerPrepStmts=false"
-                + "&characterEncoding=UTF-8&zeroDateTimeBehavior=CONVERT_TO_NULL"
-                + (local ? "&useSSL=false&allowPublicKeyRetrieval=true" : "&sslMode=PREFERRED");
-    }
-
-    static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+                + "&characterEncoding=UTF-8&zeroDateTimeBehavior=CONVERT_TO_NULL");
     }
 
     /** @return the endpoint, for messages */

@@ -5,6 +5,7 @@ import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.EngineVersion;
 import dev.opskit.rds.ReplicationStatus;
 import dev.opskit.rds.internal.jdbc.EngineDialect;
+import dev.opskit.rds.internal.jdbc.MysqlUrl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class Run implements AutoCloseable {
         this.clusters = clusters;
         this.events = events;
         boolean local = settings.context() != null && settings.context().endpointOverride()
-                .map(u -> u.getHost() != null && isLoopback(u.getHost())).orElse(false);
+                .map(u -> u.getHost() != null && MysqlUrl.isLoopback(u.getHost())).orElse(false);
         this.poller = new Poller(pollingFloor(local), Duration.ofSeconds(10), settings.deadline(), events);
         AtomicInteger threads = new AtomicInteger();
         this.parallel = Executors.newCachedThreadPool(r -> {
@@ -70,10 +71,6 @@ public final class Run implements AutoCloseable {
      */
     public static Duration pollingFloor(boolean loopbackEndpoint) {
         return loopbackEndpoint ? Duration.ofMillis(5) : Duration.ofSeconds(1);
-    }
-
-    public static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** Runs an independent observation on another thread. */

@@ -1,6 +1,7 @@
 package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Secret;
+import dev.opskit.rds.internal.jdbc.MysqlUrl;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,9 +38,7 @@ public final class ConnectionProbe implements AutoCloseable {
     private String lastError;
 
     public ConnectionProbe(String host, int port, String user, Secret password, Duration interval, Clock clock) {
-        boolean local = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-        this.url = "jdbc:mysql://" + host + ":" + port + "/?connectTimeout=2000&socketTimeout=5000"
-                + (local ? "&useSSL=false&allowPublicKeyRetrieval=true" : "&sslMode=PREFERRED");
+        this.url = MysqlUrl.of(host, port, "connectTimeout=2000&socketTimeout=5000");
         props.setProperty("user", user);
         props.setProperty("password", password.reveal());
         this.interval = interval;
