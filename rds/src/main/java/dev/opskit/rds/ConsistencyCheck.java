@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.utils.CompletableFutureUtils;
 
 /**
  * Compares the data of two MySQL-compatible servers, such as an Aurora cluster and its clone, by
@@ -248,7 +248,7 @@ public final class ConsistencyCheck {
             });
             EngineDialect sourceDialect = EngineDialect.of(s.version());
             List<TableSpec> onSource = TableDiscovery.discover(s, skip);
-            TargetInfo onTarget = join(targetRead);
+            TargetInfo onTarget = CompletableFutureUtils.joinLikeSync(targetRead);
             EngineDialect targetDialect = onTarget.dialect();
             Optional<ReplicationStatus> replica = onTarget.status();
             // Only a running applier will catch up; a stopped or absent one makes the target static.
@@ -265,16 +265,6 @@ public final class ConsistencyCheck {
     private record TargetInfo(EngineDialect dialect, Optional<ReplicationStatus> status, List<TableSpec> tables) {
     }
 
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
 
     /** @return such as {@code consistency check of admin@clone:3306 against admin@orders:3306 (chunks of 10000 rows, table checksums first)} */
     @Override

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /**
  * A fixed number of connections to one server, all opened at once on their own threads, for
@@ -37,8 +38,7 @@ final class ConnectionSet implements ConnectionPool.Connections {
     private final String url;
     private final Properties properties;
     private final Duration borrowTimeout;
-    private final String threadName;
-    private final AtomicInteger opened = new AtomicInteger();
+    private final ThreadFactory threads;
     private final LinkedBlockingQueue<Slot> ready = new LinkedBlockingQueue<>();
     private final List<Connection> all = new ArrayList<>();
     private volatile boolean closed;
@@ -47,16 +47,14 @@ final class ConnectionSet implements ConnectionPool.Connections {
         this.url = url;
         this.properties = properties;
         this.borrowTimeout = borrowTimeout;
-        this.threadName = threadName;
+        this.threads = new ThreadFactoryBuilder().threadNamePrefix(threadName).daemonThreads(true).build();
         for (int i = 0; i < size; i++) {
             openInBackground();
         }
     }
 
     private void openInBackground() {
-        Thread t = new Thread(() -> ready.add(open()), threadName + "-" + opened.incrementAndGet());
-        t.setDaemon(true);
-        t.start();
+        threads.newThread(() -> ready.add(open())).start();
     }
 
     private Slot open() {

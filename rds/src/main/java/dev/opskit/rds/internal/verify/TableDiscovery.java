@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import software.amazon.awssdk.utils.CompletableFutureUtils;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /** Finds the base tables of the user schemas with their columns and primary keys. */
 public final class TableDiscovery {
@@ -29,25 +31,13 @@ public final class TableDiscovery {
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
     /** Threads for the second discovery query; daemons, so an idle one never holds the JVM open. */
-    private static final Executor DISCOVERY = r -> {
-        Thread t = new Thread(r, "opskit-verify-discovery");
-        t.setDaemon(true);
-        t.start();
-    };
+    private static final ThreadFactory THREADS =
+            new ThreadFactoryBuilder().threadNamePrefix("opskit-verify-discovery").daemonThreads(true).build();
+    private static final Executor DISCOVERY = r -> THREADS.newThread(r).start();
 
     private TableDiscovery() {
     }
 
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
 
     /**
      * @param excluded further schemas to skip, compared without regard to case
@@ -101,7 +91,7 @@ public final class TableDiscovery {
                 integers.computeIfAbsent(key, k -> new TreeSet<>()).add((String) r.get("c"));
             }
         }
-        Tables read = join(tableReads);
+        Tables read = CompletableFutureUtils.joinLikeSync(tableReads);
         Map<String, List<String>> keys = read.keys();
         Map<String, Long> estimates = read.estimates();
         List<TableSpec> tables = new ArrayList<>();

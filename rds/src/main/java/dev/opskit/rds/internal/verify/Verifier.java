@@ -1,5 +1,7 @@
 package dev.opskit.rds.internal.verify;
 
+import static software.amazon.awssdk.utils.CompletableFutureUtils.joinLikeSync;
+
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.ChunkDifference;
 import dev.opskit.rds.TableResult;
@@ -19,13 +21,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /**
  * Compares tables chunk by chunk. On the source, each table is walked by a chain of scans: one
@@ -181,7 +182,7 @@ public final class Verifier {
             }
             for (TableRun run : runs) {
                 if (run.problem == null) {
-                    join(run.scanned);
+                    joinLikeSync(run.scanned);
                 }
             }
             List<Outcome> differing = new ArrayList<>();
@@ -191,7 +192,7 @@ public final class Verifier {
                     outcomes = List.copyOf(run.outcomes);
                 }
                 for (CompletableFuture<Outcome> f : outcomes) {
-                    Outcome o = join(f);
+                    Outcome o = joinLikeSync(f);
                     if (!o.same()) {
                         differing.add(o);
                     }
@@ -211,7 +212,7 @@ public final class Verifier {
                 }
                 differing = new ArrayList<>();
                 for (CompletableFuture<Outcome> f : again) {
-                    Outcome o = join(f);
+                    Outcome o = joinLikeSync(f);
                     latest.put(o.chunk(), o);
                     if (!o.same()) {
                         differing.add(o);
@@ -235,7 +236,7 @@ public final class Verifier {
                 }
             }
             for (CompletableFuture<Outcome> f : byRows) {
-                Outcome o = join(f);
+                Outcome o = joinLikeSync(f);
                 if (!o.same()) {
                     latest.put(o.chunk(), o);
                 }
@@ -256,7 +257,7 @@ public final class Verifier {
     private String versionsDiffer(ExecutorService targetPool) {
         CompletableFuture<String> onTarget = CompletableFuture.supplyAsync(target::serverVersion, targetPool);
         String onSource = source.serverVersion();
-        String t = join(onTarget);
+        String t = joinLikeSync(onTarget);
         return onSource.equals(t) ? null
                 : "server versions differ (source " + onSource + ", target " + t + "), so table checksums cannot be compared";
     }
@@ -290,13 +291,13 @@ public final class Verifier {
                     CompletableFuture.supplyAsync(() -> target.definition(onTarget), targetPool);
             CompletableFuture<Optional<BinlogPosition>> before = CompletableFuture.supplyAsync(source::binlogPosition,
                     sourcePool);
-            Optional<String> sourceDefinition = join(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
-            if (moved(start, join(before), sourceWritten)) {
+            Optional<String> sourceDefinition = joinLikeSync(CompletableFuture.supplyAsync(() -> source.definition(s), sourcePool));
+            if (moved(start, joinLikeSync(before), sourceWritten)) {
                 run.reason = SOURCE_WRITTEN;
                 chunks(run, onTarget, sourcePool, targetPool);
                 return;
             }
-            if (sourceDefinition.isEmpty() || !sourceDefinition.equals(join(targetDefinition))) {
+            if (sourceDefinition.isEmpty() || !sourceDefinition.equals(joinLikeSync(targetDefinition))) {
                 run.reason = DEFINITIONS_DIFFER;
                 chunks(run, onTarget, sourcePool, targetPool);
                 return;
@@ -304,10 +305,10 @@ public final class Verifier {
             String definition = sourceDefinition.get();
             CompletableFuture<Optional<Checksum>> onTargetSum =
                     CompletableFuture.supplyAsync(() -> target.tableChecksum(onTarget, definition), targetPool);
-            Optional<Checksum> a = join(CompletableFuture.supplyAsync(() -> source.tableChecksum(s, definition), sourcePool));
-            Optional<Checksum> b = join(onTargetSum);
+            Optional<Checksum> a = joinLikeSync(CompletableFuture.supplyAsync(() -> source.tableChecksum(s, definition), sourcePool));
+            Optional<Checksum> b = joinLikeSync(onTargetSum);
             // for the tables after this one
-            moved(start, join(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)), sourceWritten);
+            moved(start, joinLikeSync(CompletableFuture.supplyAsync(source::binlogPosition, sourcePool)), sourceWritten);
             if (a.isPresent() && a.equals(b)) { // the same count and checksum
                 run.reason = "";
                 run.wholeTable = a.get();
@@ -563,7 +564,7 @@ public final class Verifier {
         Map<Outcome, Set<List<String>>> settled = new IdentityHashMap<>();
         int locked = 0;
         for (int i = 0; i < candidates.size(); i++) {
-            Locked verdict = join(verdicts.get(i));
+            Locked verdict = joinLikeSync(verdicts.get(i));
             if (verdict != Locked.NOT_GRANTED && verdict != Locked.NOT_TRIED) {
                 locked++;
             }
@@ -688,23 +689,8 @@ public final class Verifier {
         return m;
     }
 
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
 
     private static ThreadFactory threads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "opskit-" + name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new ThreadFactoryBuilder().threadNamePrefix("opskit-" + name).daemonThreads(true).build();
     }
 }
