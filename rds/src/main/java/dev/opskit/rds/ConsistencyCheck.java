@@ -1,6 +1,7 @@
 package dev.opskit.rds;
 
 import dev.opskit.core.InvalidInputException;
+import dev.opskit.core.event.EventBus;
 import dev.opskit.rds.internal.jdbc.ConnectionPool;
 import dev.opskit.rds.internal.jdbc.EngineDialect;
 import dev.opskit.rds.internal.verify.JdbcChunkSource;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +99,7 @@ public final class ConsistencyCheck {
     private Duration catchUpTimeout = Duration.ofMinutes(2);
     private boolean tableChecksums = true;
     private boolean confirmUnderLock = true;
+    private EventBus events;
 
     private ConsistencyCheck(DatabaseEndpoint source, DatabaseEndpoint target) {
         this.source = source;
@@ -226,13 +229,26 @@ public final class ConsistencyCheck {
     }
 
     /**
+     * Sets where the check's {@link dev.opskit.core.event.Waiting} events go: one per look at a
+     * replicating target while the check waits for it to catch up with the source.
+     *
+     * @param bus the bus
+     * @return this check
+     */
+    public ConsistencyCheck events(EventBus bus) {
+        this.events = Objects.requireNonNull(bus, "bus");
+        return this;
+    }
+
+    /**
      * Runs the check: table checksums first where they apply, chunks for the rest and for every
      * table whose table checksums differed.
      *
      * @return the report
      * @throws DatabaseException if a server cannot be reached or a query fails
-     * @throws dev.opskit.core.WrongStateException if the target replicates but does not catch up
-     *     with the source within {@link #catchUpTimeout(Duration)}
+     * @throws dev.opskit.core.WaitTimeoutException if the target replicates but does not catch up
+     *     with the source within {@link #catchUpTimeout(Duration)}; its last state is the target's
+     *     replication status
      */
     public VerificationReport run() {
         // one connection per concurrent chunk query, and one for discovery, positions and status
@@ -253,10 +269,10 @@ public final class ConsistencyCheck {
             Optional<ReplicationStatus> replica = onTarget.status();
             // Only a running applier will catch up; a stopped or absent one makes the target static.
             ReplicaSync sync = replica.isPresent() && replica.get().sqlThreadRunning()
-                    ? JdbcReplicaSync.between(s, sourceDialect, t, targetDialect, catchUpTimeout)
+                    ? JdbcReplicaSync.between(s, sourceDialect, t, targetDialect, catchUpTimeout, events)
                     : ReplicaSync.none();
             Verifier verifier = new Verifier(new JdbcChunkSource(s, sourceDialect), new JdbcChunkSource(t, targetDialect),
-                    sync, chunkSize, parallelism, maxRechecks, tableChecksums, confirmUnderLock);
+                    sync, new Verifier.Options(chunkSize, parallelism, maxRechecks, tableChecksums, confirmUnderLock));
             return verifier.verify(onSource, onTarget.tables());
         }
     }

@@ -33,7 +33,7 @@ public interface ChunkSource {
     }
 
     /**
-     * Each row's key and hash within the bounds, by its key as text ({@link Verifier#text}): which
+     * Each row's key and hash within the bounds, by its key as text ({@link KeyText#of}): which
      * rows of a chunk differ. The table must have a primary key.
      */
     Map<List<String>, RowHash> rowHashes(TableSpec table, ChunkBounds bounds);

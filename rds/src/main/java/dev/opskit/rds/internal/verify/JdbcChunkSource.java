@@ -87,7 +87,7 @@ public final class JdbcChunkSource implements ChunkSource {
                     for (int i = 1; i <= keys; i++) {
                         key.add(rs.getObject(i));
                     }
-                    rows.put(Verifier.text(key), new RowHash(key, rs.getLong(keys + 1)));
+                    rows.put(KeyText.of(key), new RowHash(key, rs.getLong(keys + 1)));
                 }
             }
             return rows;

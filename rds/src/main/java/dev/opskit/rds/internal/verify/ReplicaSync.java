@@ -15,7 +15,7 @@ public interface ReplicaSync {
     /**
      * Waits until the replica has executed up to the position.
      *
-     * @throws dev.opskit.core.WrongStateException if it does not within the deadline
+     * @throws dev.opskit.core.WaitTimeoutException if it does not within the deadline
      */
     void awaitExecuted(BinlogPosition position);
 

@@ -108,7 +108,7 @@ final class InMemoryTables implements ChunkSource {
         beforeRead.run();
         Map<List<String>, RowHash> rows = new HashMap<>();
         for (Map.Entry<List<Object>, String> e : within(table, bounds)) {
-            rows.put(Verifier.text(e.getKey()), new RowHash(e.getKey(), crc(e)));
+            rows.put(KeyText.of(e.getKey()), new RowHash(e.getKey(), crc(e)));
         }
         return rows;
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.VirtualTime;
-import dev.opskit.core.WrongStateException;
+import dev.opskit.core.WaitTimeoutException;
+import dev.opskit.core.event.EventBus;
+import dev.opskit.core.event.Waiting;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.ReplicationStatus;
 import java.time.Clock;
@@ -24,13 +26,19 @@ class JdbcReplicaSyncTest {
     private final VirtualTime time = VirtualTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Duration> sleeps = new ArrayList<>();
     private long executed = 1000;
+    private final EventBus bus = new EventBus();
+    private final List<Waiting> waits = new ArrayList<>();
+
+    {
+        bus.subscribe(Waiting.class, waits::add);
+    }
 
     private JdbcReplicaSync sync(Duration timeout) {
         return new JdbcReplicaSync(() -> Optional.of(TARGET), () -> Optional.of(status()), "clone:3306", timeout,
                 time.clock(), d -> {
                     sleeps.add(d);
                     time.advance(d);
-                });
+                }, bus);
     }
 
     private ReplicationStatus status() {
@@ -72,11 +80,18 @@ class JdbcReplicaSyncTest {
     @Test
     void theUnboundedWaitFailsWithTheReplicasStateAtTheCatchUpTimeout() {
         assertThatThrownBy(() -> sync(Duration.ofSeconds(10)).awaitExecuted(TARGET))
-                .isInstanceOf(WrongStateException.class)
-                .hasMessageContaining("clone:3306 did not execute up to source position mysql-bin.000001 5000 within PT10S")
+                .isInstanceOf(WaitTimeoutException.class)
+                .hasMessageContaining("replica clone:3306 (executed up to source position mysql-bin.000001 5000)")
+                .hasMessageContaining("deadline 10s")
                 .hasMessageContaining("executed=mysql-bin.000001 1000");
         assertThat(sleeps).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(500)));
         assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(10));
+        // every poll is a Waiting event, the last one without a next delay
+        assertThat(waits).hasSize(sleeps.size() + 1).allSatisfy(w -> {
+            assertThat(w.resource()).isEqualTo("replica clone:3306");
+            assertThat(w.observedState()).contains("executed=mysql-bin.000001 1000");
+        });
+        assertThat(waits.get(waits.size() - 1).nextDelay()).isNull();
     }
 
     @Test
@@ -84,7 +99,7 @@ class JdbcReplicaSyncTest {
         JdbcReplicaSync s = new JdbcReplicaSync(() -> Optional.of(TARGET), () -> {
             executed += 1000; // an event group applied per poll
             return Optional.of(status());
-        }, "clone:3306", Duration.ofMinutes(2), Clock.systemUTC(), d -> sleeps.add(d));
+        }, "clone:3306", Duration.ofMinutes(2), Clock.systemUTC(), d -> sleeps.add(d), null);
         assertThat(s.awaitExecuted(TARGET, Duration.ofSeconds(2))).isTrue();
         assertThat(sleeps).hasSize(3);
     }

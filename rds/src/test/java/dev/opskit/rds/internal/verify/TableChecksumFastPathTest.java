@@ -39,7 +39,7 @@ class TableChecksumFastPathTest {
     }
 
     private VerificationReport verify(ReplicaSync sync, int parallelism) {
-        return new Verifier(source, target, sync, 100, parallelism, 3, true)
+        return new Verifier(source, target, sync, new Verifier.Options(100, parallelism, 3, true, true))
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
     }
 

@@ -3,7 +3,7 @@ package dev.opskit.rds.internal.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opskit.core.WrongStateException;
+import dev.opskit.core.WaitTimeoutException;
 import dev.opskit.rds.BinlogPosition;
 import dev.opskit.rds.ChunkDifference;
 import dev.opskit.rds.TableResult;
@@ -37,7 +37,7 @@ class VerifierTest {
     }
 
     private VerificationReport verify(ReplicaSync sync) {
-        return new Verifier(source, target, sync, 100, 3, 3, false)
+        return new Verifier(source, target, sync, new Verifier.Options(100, 3, 3, false, true))
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
     }
 
@@ -104,7 +104,7 @@ class VerifierTest {
         fill(target);
         TableSpec extra = new TableSpec("shop", "extra", List.of("id"), Set.of(), List.of("id"));
         TableSpec ordersWider = new TableSpec("shop", "orders", List.of("id", "note", "added"), Set.of(), List.of("id"));
-        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3, false)
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), new Verifier.Options(100, 2, 3, false, true))
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ordersWider, LINES, extra));
         assertThat(r.table("shop.log").orElseThrow().problem()).contains("missing on the target");
         assertThat(r.table("shop.extra").orElseThrow().problem()).contains("missing on the source, present on the target");
@@ -152,7 +152,7 @@ class VerifierTest {
     private static final TableSpec IDS = new TableSpec("shop", "ids", List.of("id", "v"), Set.of(), List.of("id"), true, 1000);
 
     private VerificationReport verifyIds() {
-        return new Verifier(source, target, ReplicaSync.none(), 100, 3, 3, false).verify(List.of(IDS), List.of(IDS));
+        return new Verifier(source, target, ReplicaSync.none(), new Verifier.Options(100, 3, 3, false, true)).verify(List.of(IDS), List.of(IDS));
     }
 
     @Test
@@ -186,7 +186,7 @@ class VerifierTest {
         source.textKeys = true;
         target.table("shop.lines").remove(List.of(40L, 5L));
         target.table("shop.lines").put(List.of(20L, 6L), "the first chunk ends at (20, 5): this row is in the next");
-        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), 100, 3, 3, false)
+        VerificationReport r = new Verifier(source, target, ReplicaSync.none(), new Verifier.Options(100, 3, 3, false, true))
                 .verify(List.of(lines), List.of(lines));
         TableResult t = r.table("shop.lines").orElseThrow();
         assertThat(t.chunks()).isEqualTo(5);
@@ -221,14 +221,13 @@ class VerifierTest {
 
     @Test
     void rangesFollowTheFirstChunksWidthAndEndOpen() {
-        Verifier v = new Verifier(source, target, ReplicaSync.none(), 100, 2, 3, false);
         TableSpec t = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"), true, 400);
-        assertThat(v.ranges(t, new ChunkSource.KeyRange(-50, 300), 49)).hasValueSatisfying(r -> assertThat(r).containsExactly(
+        assertThat(ChunkWalk.ranges(t, new ChunkSource.KeyRange(-50, 300), 49, 100)).hasValueSatisfying(r -> assertThat(r).containsExactly(
                 new ChunkBounds(List.of(49L), List.of(149L)), new ChunkBounds(List.of(149L), List.of(249L)),
                 new ChunkBounds(List.of(249L), List.of())));
-        assertThat(v.ranges(t, new ChunkSource.KeyRange(Long.MIN_VALUE, Long.MAX_VALUE), 0)).isEmpty();
+        assertThat(ChunkWalk.ranges(t, new ChunkSource.KeyRange(Long.MIN_VALUE, Long.MAX_VALUE), 0, 100)).isEmpty();
         TableSpec big = new TableSpec("s", "t", List.of("id"), Set.of(), List.of("id"), true, 100_000);
-        assertThat(v.ranges(big, new ChunkSource.KeyRange(1, 300), 100)).as("clustered: 1000 chunks expected, 2 cut")
+        assertThat(ChunkWalk.ranges(big, new ChunkSource.KeyRange(1, 300), 100, 100)).as("clustered: 1000 chunks expected, 2 cut")
                 .isEmpty();
     }
 
@@ -377,7 +376,7 @@ class VerifierTest {
         fill(source);
         fill(target);
         LaggingReplica replica = rewritingRowFiveBeforeEveryRead();
-        VerificationReport off = new Verifier(source, target, replica, 100, 3, 3, false, false)
+        VerificationReport off = new Verifier(source, target, replica, new Verifier.Options(100, 3, 3, false, false))
                 .verify(List.of(ORDERS, LINES, LOG), List.of(ORDERS, LINES, LOG));
         assertThat(off.identical()).isFalse();
         assertThat(off.lockedRows()).isZero();
@@ -400,7 +399,7 @@ class VerifierTest {
         LaggingReplica lagging = rewritingRowFiveBeforeEveryRead();
         lagging.behindUnderLock = true;
         VerificationReport r = verify(lagging);
-        assertThat(lagging.boundedWaits).containsExactly(Verifier.LOCK_HOLD);
+        assertThat(lagging.boundedWaits).containsExactly(Rechecks.LOCK_HOLD);
         assertThat(r.identical()).isFalse();
         assertThat(r.lockedRows()).isEqualTo(1);
         assertThat(source.lockedKeys).containsExactly(List.of(5));
@@ -418,7 +417,7 @@ class VerifierTest {
         lagging.behindUnderLock = true;
         VerificationReport r = verify(lagging); // 3 queries at a time per server
         assertThat(source.lockedKeys).hasSizeBetween(1, 3);
-        assertThat(lagging.boundedWaits).hasSameSizeAs(source.lockedKeys).containsOnly(Verifier.LOCK_HOLD);
+        assertThat(lagging.boundedWaits).hasSameSizeAs(source.lockedKeys).containsOnly(Rechecks.LOCK_HOLD);
         assertThat(r.lockedRows()).isEqualTo(source.lockedKeys.size());
         assertThat(source.locked).as("released").isEmpty();
         assertThat(r.table("shop.orders").orElseThrow().differences().stream()
@@ -445,14 +444,14 @@ class VerifierTest {
     void moreRowsDifferingThanCanBeLockedAreReportedWithoutLocking() {
         fill(source);
         fill(target);
-        for (int i = 1; i <= Verifier.MAX_LOCKED_ROWS + 1; i++) {
+        for (int i = 1; i <= Rechecks.MAX_LOCKED_ROWS + 1; i++) {
             target.table("shop.orders").put(List.of(i), "changed " + i);
         }
         VerificationReport r = verify(new LaggingReplica());
         assertThat(r.lockedRows()).isZero();
         assertThat(source.lockedKeys).isEmpty();
         assertThat(r.table("shop.orders").orElseThrow().differences().stream()
-                .mapToLong(ChunkDifference::differingRows).sum()).isEqualTo(Verifier.MAX_LOCKED_ROWS + 1);
+                .mapToLong(ChunkDifference::differingRows).sum()).isEqualTo(Rechecks.MAX_LOCKED_ROWS + 1);
     }
 
     @Test
@@ -468,10 +467,11 @@ class VerifierTest {
 
             @Override
             public void awaitExecuted(BinlogPosition position) {
-                throw new WrongStateException("clone", "sql=no", "Replica clone did not execute up to " + position);
+                throw new WaitTimeoutException("replica clone", "executed up to source position " + position, "sql=no",
+                        40, Duration.ofMinutes(2), Duration.ofMinutes(2), false, null);
             }
         };
-        assertThatThrownBy(() -> verify(stuck)).isInstanceOf(WrongStateException.class)
+        assertThatThrownBy(() -> verify(stuck)).isInstanceOf(WaitTimeoutException.class)
                 .hasMessageContaining("mysql-bin.000001 500");
     }
 }
