@@ -1,7 +1,7 @@
 package dev.opskit.rds;
 
 import dev.opskit.core.OpsException;
-import dev.opskit.rds.internal.runbook.IoThreadErrors;
+import dev.opskit.rds.internal.replication.IoThreadErrors;
 import java.util.Optional;
 
 /**

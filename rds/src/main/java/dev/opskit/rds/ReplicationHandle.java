@@ -3,8 +3,8 @@ package dev.opskit.rds;
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.WrongStateException;
-import dev.opskit.rds.internal.runbook.Session;
-import dev.opskit.rds.internal.runbook.Settings;
+import dev.opskit.rds.internal.replication.ReplicationSession;
+import dev.opskit.rds.internal.replication.ReplicationSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -28,11 +28,11 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class ReplicationHandle implements AutoCloseable {
-    private final Session session;
-    private final Settings settings;
+    private final ReplicationSession session;
+    private final ReplicationSettings settings;
     private final AwsContext ownedContext;
 
-    ReplicationHandle(Session session, Settings settings, AwsContext ownedContext) {
+    ReplicationHandle(ReplicationSession session, ReplicationSettings settings, AwsContext ownedContext) {
         this.session = session;
         this.settings = settings;
         this.ownedContext = ownedContext;
@@ -84,7 +84,7 @@ public final class ReplicationHandle implements AutoCloseable {
         checkTimeout(timeout);
         try {
             return session.awaitCaughtUp(timeout);
-        } catch (Session.Stopped e) {
+        } catch (ReplicationSession.Stopped e) {
             throw new ReplicationException(settings.targetId(), e.error, e.status);
         }
     }
@@ -122,15 +122,13 @@ public final class ReplicationHandle implements AutoCloseable {
             throw new InvalidInputException("options", null, "pass a function that sets options, e.g. c -> c.chunkSize(50_000)");
         }
         ConsistencyCheck check = options.apply(ConsistencyCheck
-                .between(session.source().pool().endpoint(), session.target().pool().endpoint()));
+                .between(session.source().pool().endpoint(), session.target().pool().endpoint())
+                .events(session.events().bus()));
         if (check == null) {
             throw new InvalidInputException("options", null, "return the check from the options function");
         }
         VerificationReport report = check.run();
-        session.verified(report.identical());
-        session.events().note("verify", settings.targetId(), report.summary(),
-                java.util.Map.of("identical", report.identical(), "tables", report.tables().size(),
-                        "rechecks", report.rechecks(), "lockedRows", report.lockedRows()));
+        session.verified(report);
         return report;
     }
 
@@ -160,7 +158,7 @@ public final class ReplicationHandle implements AutoCloseable {
         try {
             BinlogPosition[] p = session.cutover(settings.deadline(), Duration.ofMillis(500));
             return new ReplicationCutover(p[0], p[1], session.skippedEvents(), Duration.ofNanos(System.nanoTime() - start));
-        } catch (Session.Stopped e) {
+        } catch (ReplicationSession.Stopped e) {
             throw new ReplicationException(settings.targetId(), e.error, e.status);
         }
     }

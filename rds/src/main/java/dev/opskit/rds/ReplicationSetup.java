@@ -3,17 +3,18 @@ package dev.opskit.rds;
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.Plan;
+import dev.opskit.core.RunbookOutcome;
 import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.EventListener;
-import dev.opskit.rds.internal.runbook.Clusters;
-import dev.opskit.rds.internal.runbook.Events;
-import dev.opskit.rds.internal.runbook.Run;
-import dev.opskit.rds.internal.runbook.Runner;
-import dev.opskit.rds.internal.runbook.Session;
-import dev.opskit.rds.internal.runbook.Settings;
-import dev.opskit.rds.internal.runbook.Steps;
+import dev.opskit.core.event.OpsEvent;
+import dev.opskit.rds.internal.replication.Clusters;
+import dev.opskit.rds.internal.replication.Events;
+import dev.opskit.rds.internal.replication.ReplicationRun;
+import dev.opskit.rds.internal.replication.ReplicationSession;
+import dev.opskit.rds.internal.replication.ReplicationSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +55,10 @@ public final class ReplicationSetup {
     private int retentionHours = DEFAULT_RETENTION_HOURS;
     private String writerInstanceClass = "db.r6g.large";
     private ErrorPolicy errorPolicy = ErrorPolicy.stop();
-    private final List<EventListener> listeners = new ArrayList<>();
+    /** How each run's bus is set up: the listeners and buses given, in order. */
+    private final List<Consumer<EventBus>> subscriptions = new ArrayList<>();
     private Duration deadline = Duration.ofHours(2);
+    private Clock clock = Clock.systemUTC();
     private Consumer<String> afterStep;
 
     ReplicationSetup(String sourceId, String targetId, boolean clone, BinlogPosition startingAt, AwsContext context) {
@@ -63,7 +66,7 @@ public final class ReplicationSetup {
             throw new InvalidInputException("target cluster id", targetId,
                     "the target must differ from the source '" + sourceId + "'");
         }
-        Steps.checkInput(targetId, user, host);
+        ReplicationSettings.checkInput(targetId, user, host);
         this.sourceId = sourceId;
         this.targetId = targetId;
         this.clone = clone;
@@ -95,7 +98,7 @@ public final class ReplicationSetup {
      * @throws InvalidInputException if a value is not a plain name or pattern
      */
     public ReplicationSetup replicationUser(String name, String host) {
-        Steps.checkInput(targetId, name, host);
+        ReplicationSettings.checkInput(targetId, name, host);
         this.user = name;
         this.host = host;
         return this;
@@ -169,18 +172,58 @@ public final class ReplicationSetup {
     }
 
     /**
-     * Receives every event: step start/skip/finish, waits, lag samples, warnings, skips.
+     * Receives every event of the runbook and of the handle it returns: step start/skip/finish,
+     * waits, retries, warnings, and the replication events of {@link dev.opskit.rds.event} (start
+     * position, lag samples, skipped errors, verifications, cutover, teardown).
      *
      * @param listener the listener
      * @return this setup
      */
     public ReplicationSetup listener(EventListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        subscriptions.add(bus -> bus.subscribe(listener));
         return this;
     }
 
     /**
-     * @param deadline how long any single wait (cluster available, event, reboot) may take (default 2 h)
+     * Receives the events of one type (and its subtypes), such as
+     * {@link dev.opskit.rds.event.ReplicationLagSampled} or {@link dev.opskit.core.event.StepFailed}.
+     *
+     * <pre>{@code
+     * setup.listener(ReplicationErrorSkipped.class, e -> alert(e.error()));
+     * }</pre>
+     *
+     * @param type the event type
+     * @param listener the listener
+     * @param <E> the event type
+     * @return this setup
+     */
+    public <E extends OpsEvent> ReplicationSetup listener(Class<E> type, Consumer<? super E> listener) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(listener, "listener");
+        subscriptions.add(bus -> bus.subscribe(type, listener));
+        return this;
+    }
+
+    /**
+     * Publishes every event (as {@link #listener(EventListener)} receives them) to a bus of yours
+     * as well, such as one shared by several runbooks.
+     *
+     * @param bus the bus
+     * @return this setup
+     */
+    public ReplicationSetup events(EventBus bus) {
+        Objects.requireNonNull(bus, "bus");
+        subscriptions.add(run -> run.subscribe(bus::publish));
+        return this;
+    }
+
+    /**
+     * How long one step may take, its waits and the retries of its AWS calls included, and any
+     * single wait (cluster available, event, reboot) as well. A step that is not done by then
+     * fails, naming what it was doing; {@link #start()} again resumes there.
+     *
+     * @param deadline more than zero (default 2 h)
      * @return this setup
      */
     public ReplicationSetup deadline(Duration deadline) {
@@ -188,6 +231,12 @@ public final class ReplicationSetup {
             throw new InvalidInputException("deadline", String.valueOf(deadline), "pass a positive duration");
         }
         this.deadline = deadline;
+        return this;
+    }
+
+    /** Test hook: where event times and step durations come from. */
+    ReplicationSetup clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
@@ -211,8 +260,8 @@ public final class ReplicationSetup {
      */
     public Plan plan() {
         AwsContext ctx = context != null ? context : AwsContext.defaults();
-        try (Run run = newRun(ctx)) {
-            return Runner.plan(run);
+        try (ReplicationRun run = newRun(ctx)) {
+            return run.runbook().plan();
         } finally {
             if (context == null) {
                 ctx.close();
@@ -240,10 +289,11 @@ public final class ReplicationSetup {
                     "start() connects to the source and the clone; pass masterPassword(Secret.of(...))");
         }
         AwsContext ctx = context != null ? context : AwsContext.defaults();
-        Run run = newRun(ctx);
+        ReplicationRun run = newRun(ctx);
         try {
-            Runner.run(run);
-            Session session = new Session(run);
+            RunbookOutcome outcome = run.runbook().run();
+            run.stopParallel();
+            ReplicationSession session = new ReplicationSession(run, outcome.runbookId());
             return new ReplicationHandle(session, settings(ctx), context == null ? ctx : null);
         } catch (RuntimeException e) {
             run.close();
@@ -254,17 +304,17 @@ public final class ReplicationSetup {
         }
     }
 
-    private Run newRun(AwsContext ctx) {
+    private ReplicationRun newRun(AwsContext ctx) {
         EventBus bus = new EventBus();
-        listeners.forEach(bus::subscribe);
-        Settings s = settings(ctx);
-        return new Run(s, new Clusters(ctx.client(RdsClient.class, RdsClient::builder)), new Events(bus, null));
+        subscriptions.forEach(s -> s.accept(bus));
+        return new ReplicationRun(settings(ctx), new Clusters(ctx.client(RdsClient.class, RdsClient::builder)),
+                new Events(bus, clock));
     }
 
-    private Settings settings(AwsContext ctx) {
-        return new Settings(sourceId, targetId, clone, startingAt, format, user, host, replicationPassword,
-                masterPassword, retentionHours, writerInstanceClass, errorPolicy, listeners, deadline, ctx,
-                context == null, afterStep);
+    private ReplicationSettings settings(AwsContext ctx) {
+        return new ReplicationSettings(sourceId, targetId, clone, startingAt, format, user, host, replicationPassword,
+                masterPassword, retentionHours, writerInstanceClass, errorPolicy, deadline, ctx, context == null, clock,
+                afterStep);
     }
 
     @Override

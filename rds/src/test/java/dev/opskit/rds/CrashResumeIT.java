@@ -7,9 +7,9 @@ import dev.opskit.core.AwsContext;
 import dev.opskit.core.Plan;
 import dev.opskit.core.PlannedStep;
 import dev.opskit.core.Secret;
-import dev.opskit.core.event.Note;
 import dev.opskit.core.event.StepStarted;
 import dev.opskit.core.event.StepSucceeded;
+import dev.opskit.rds.event.SourceSettling;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -177,7 +177,7 @@ class CrashResumeIT {
                         if (e instanceof StepSucceeded s) {
                             acted.add(s.step());
                         }
-                        if (e instanceof Note n && "reboot-writer".equals(n.step())
+                        if (e instanceof SourceSettling n && "reboot-writer".equals(n.step())
                                 && n.message().contains("waiting for both to be available")) {
                             waited.add(n.message());
                         }

@@ -9,6 +9,7 @@ import dev.opskit.core.ResourceNotFoundException;
 import dev.opskit.core.Secret;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.Warning;
+import dev.opskit.rds.event.ReplicationErrorSkipped;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -117,7 +118,8 @@ class ReplicationErrorsIT {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
-        assertThat(events).filteredOn(e -> e instanceof Warning && e.message().contains("skipped")).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof ReplicationErrorSkipped && e.message().contains("skipped"))
+                .hasSize(1);
         String everything = captured + events.toString();
         assertThat(repl.appearsIn(everything)).isFalse();
         assertThat(master.appearsIn(everything)).isFalse();

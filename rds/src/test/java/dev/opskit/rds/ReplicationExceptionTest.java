@@ -2,6 +2,7 @@ package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opskit.rds.internal.replication.ReplicationInternalsTest;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.opskit.rds.internal.runbook;
+package dev.opskit.rds.internal.replication;
 
 import dev.opskit.rds.ReplicationError;
 import dev.opskit.rds.ReplicationStatus;

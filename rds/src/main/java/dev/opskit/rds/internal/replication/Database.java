@@ -1,4 +1,4 @@
-package dev.opskit.rds.internal.runbook;
+package dev.opskit.rds.internal.replication;
 
 import dev.opskit.core.OpsException;
 import dev.opskit.core.Secret;

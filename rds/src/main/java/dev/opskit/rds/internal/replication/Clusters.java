@@ -1,6 +1,8 @@
-package dev.opskit.rds.internal.runbook;
+package dev.opskit.rds.internal.replication;
 
+import dev.opskit.core.CallRetries;
 import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.core.RetryPolicy;
 import dev.opskit.rds.BinlogPosition;
 import java.time.Instant;
 import java.util.Comparator;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DBClusterParameterGroup;
@@ -143,7 +146,7 @@ public final class Clusters {
     }
 
     /** Deletes an instance; one that is already deleting (an earlier teardown) is left to finish. */
-    public void deleteInstanceUnlessDeleting(String id) {
+    private void deleteInstanceUnlessDeleting(String id) {
         try {
             rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id));
         } catch (InvalidDbInstanceStateException e) {
@@ -156,23 +159,38 @@ public final class Clusters {
     }
 
     /**
-     * One attempt to delete a cluster without a final snapshot, for the poller: done when RDS
-     * accepted it (or the cluster is gone or already deleting), pending while RDS refuses it because
-     * of the state of the cluster or of its instances.
+     * What one attempt to delete a cluster found.
+     *
+     * @param accepted whether RDS accepted the deletion, or the cluster is gone or deleting already
+     * @param state the cluster's state, or why RDS refused for now
      */
-    public Poller.Look<Boolean> deleteClusterIfAllowed(String id) {
+    public record Deletion(boolean accepted, String state) {
+    }
+
+    /**
+     * One attempt to delete a cluster without a final snapshot, for a wait: accepted when RDS took
+     * it (or the cluster is gone or already deleting); not yet while RDS refuses it because of the
+     * state of the cluster or of its instances, or answers with a transient error (sending it
+     * again is safe: a deletion already under way is recognised).
+     */
+    public Deletion deleteClusterIfAllowed(String id) {
         try {
             deleteCluster(id);
-            return Poller.Look.done("deleting", Boolean.TRUE);
+            return new Deletion(true, "deleting");
         } catch (DbClusterNotFoundException e) {
-            return Poller.Look.done("deleted", Boolean.TRUE);
+            return new Deletion(true, "deleted");
         } catch (InvalidDbClusterStateException e) {
             Optional<DBCluster> c = cluster(id);
             if (c.isEmpty() || "deleting".equals(c.get().status())) {
-                return Poller.Look.done(c.isEmpty() ? "deleted" : "deleting", Boolean.TRUE);
+                return new Deletion(true, c.isEmpty() ? "deleted" : "deleting");
             }
-            return Poller.Look.pending(c.get().status() + ": " + (e.awsErrorDetails() == null ? e.getMessage()
+            return new Deletion(false, c.get().status() + ": " + (e.awsErrorDetails() == null ? e.getMessage()
                     : e.awsErrorDetails().errorMessage()));
+        } catch (SdkException e) {
+            if (CallRetries.isTransient(e)) {
+                return new Deletion(false, "DeleteDBCluster failed transiently: " + e.getMessage());
+            }
+            throw e;
         }
     }
 
@@ -193,29 +211,32 @@ public final class Clusters {
         return found;
     }
 
-    /** One look at a cluster's status, for the poller. */
-    public Poller.Look<DBCluster> clusterAvailable(String id) {
-        Optional<DBCluster> c = cluster(id);
-        if (c.isEmpty()) {
-            return Poller.Look.pending("not found yet");
-        }
-        String s = c.get().status();
-        if ("available".equals(s)) {
-            return Poller.Look.done(s, c.get());
-        }
-        return CLUSTER_TERMINAL.contains(s) ? Poller.Look.failed(s) : Poller.Look.pending(s);
+    /** @return whether waiting will not make the cluster available (it failed, or was stopped) */
+    public static boolean terminal(DBCluster c) {
+        return CLUSTER_TERMINAL.contains(c.status());
     }
 
-    /** One look at an instance's status, for the poller; also waits for parameters to be in sync. */
-    public Poller.Look<DBInstance> instanceAvailable(String id) {
-        Optional<DBInstance> i = instance(id);
-        if (i.isEmpty()) {
-            return Poller.Look.pending("not found yet");
+    /** @return whether waiting will not make the instance available (it failed, or was stopped) */
+    public static boolean terminal(DBInstance i) {
+        return INSTANCE_TERMINAL.contains(i.dbInstanceStatus());
+    }
+
+    /**
+     * Whether a cluster is a clone of the source: its {@code opskit:clone-of} tag decides when it has
+     * one (this runbook tags the clones it makes); an untagged cluster (made by hand, or by an
+     * account whose tags are not visible) counts when it is in the source's clone group.
+     */
+    public static boolean isCloneOf(DBCluster candidate, DBCluster source) {
+        Optional<String> tagged = tag(candidate, CLONE_OF_TAG);
+        if (tagged.isPresent()) {
+            return tagged.get().equalsIgnoreCase(source.dbClusterIdentifier());
         }
-        String s = i.get().dbInstanceStatus();
-        if ("available".equals(s)) {
-            return Poller.Look.done(s, i.get());
-        }
-        return INSTANCE_TERMINAL.contains(s) ? Poller.Look.failed(s) : Poller.Look.pending(s);
+        return candidate.cloneGroupId() != null && candidate.cloneGroupId().equals(source.cloneGroupId())
+                && !candidate.dbClusterIdentifier().equals(source.dbClusterIdentifier());
+    }
+
+    /** Deletes an instance; one already deleting or gone is left as it is. Sent again after a transient error. */
+    public void deleteInstance(String id) {
+        RetryPolicy.stepDefaults().run(() -> deleteInstanceUnlessDeleting(id));
     }
 }

@@ -1,24 +1,30 @@
-package dev.opskit.rds;
+package dev.opskit.rds.internal.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.Backoff;
-import dev.opskit.rds.internal.runbook.Clusters;
-import dev.opskit.rds.internal.runbook.IoThreadErrors;
-import dev.opskit.rds.internal.runbook.Poller;
-import dev.opskit.rds.internal.runbook.Run;
-import dev.opskit.rds.internal.runbook.Steps;
+import dev.opskit.core.event.EventBus;
+import dev.opskit.core.event.OpsEvent;
+import dev.opskit.rds.BinlogPosition;
+import dev.opskit.rds.ReplicationError;
+import dev.opskit.rds.ReplicationStatus;
+import dev.opskit.rds.event.ReplicationLagSampled;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
- * Decisions of the runbook that need no servers: clone ownership, polling cadence, and which
- * replica IO errors end a wait.
+ * Decisions of the runbook that need no servers: clone ownership, polling cadence, which replica
+ * IO errors end a wait, and the time on its events.
  */
-class ReplicationInternalsTest {
+public class ReplicationInternalsTest {
     static final DBCluster SOURCE = DBCluster.builder().dbClusterIdentifier("orders").cloneGroupId("g-1").build();
 
     @Test
@@ -30,36 +36,24 @@ class ReplicationInternalsTest {
         DBCluster noGroup = DBCluster.builder().dbClusterIdentifier("next").build();
         DBCluster taggedForOther = DBCluster.builder().dbClusterIdentifier("next")
                 .tagList(Tag.builder().key(Clusters.CLONE_OF_TAG).value("billing").build()).build();
-        assertThat(Steps.isCloneOf(tagged, SOURCE)).isTrue();
-        assertThat(Steps.isCloneOf(sameGroup, SOURCE)).isTrue();
-        assertThat(Steps.isCloneOf(unrelated, SOURCE)).isFalse();
-        assertThat(Steps.isCloneOf(noGroup, SOURCE)).isFalse();
-        assertThat(Steps.isCloneOf(taggedForOther, SOURCE)).isFalse();
+        assertThat(Clusters.isCloneOf(tagged, SOURCE)).isTrue();
+        assertThat(Clusters.isCloneOf(sameGroup, SOURCE)).isTrue();
+        assertThat(Clusters.isCloneOf(unrelated, SOURCE)).isFalse();
+        assertThat(Clusters.isCloneOf(noGroup, SOURCE)).isFalse();
+        assertThat(Clusters.isCloneOf(taggedForOther, SOURCE)).isFalse();
         DBCluster otherSourcesCloneInGroup = DBCluster.builder().dbClusterIdentifier("next").cloneGroupId("g-1")
                 .tagList(Tag.builder().key(Clusters.CLONE_OF_TAG).value("billing").build()).build();
-        assertThat(Steps.isCloneOf(otherSourcesCloneInGroup, SOURCE)).as("the tag decides before the group").isFalse();
+        assertThat(Clusters.isCloneOf(otherSourcesCloneInGroup, SOURCE)).as("the tag decides before the group").isFalse();
         DBCluster sourceWithoutGroup = DBCluster.builder().dbClusterIdentifier("orders").build();
-        assertThat(Steps.isCloneOf(noGroup, sourceWithoutGroup)).as("null groups never match").isFalse();
+        assertThat(Clusters.isCloneOf(noGroup, sourceWithoutGroup)).as("null groups never match").isFalse();
     }
 
-    @Test
-    void pollingDelayStaysNearTwoAndAHalfPercentOfTheTimeWaitedAndIsCapped() {
-        Backoff b = Poller.proportional(Duration.ofMillis(5), Duration.ofSeconds(10));
-        long waited = 0;
-        for (int attempt = 1; attempt < 800; attempt++) {
-            long ceiling = b.ceiling(attempt).toMillis();
-            assertThat(ceiling).isLessThanOrEqualTo(Math.max(5, waited / 40) + 1).isLessThanOrEqualTo(10_000);
-            waited += ceiling;
-        }
-        assertThat(b.cap()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(b.ceiling(1)).isEqualTo(Duration.ofMillis(5));
-    }
 
     @Test
     void realEndpointsArePolledAtMostOnceASecondAndAboutOneHundredFiftyTimesInTenMinutes() {
-        assertThat(Run.pollingFloor(true)).isEqualTo(Duration.ofMillis(5));
-        assertThat(Run.pollingFloor(false)).isEqualTo(Duration.ofSeconds(1));
-        Backoff remote = Poller.proportional(Run.pollingFloor(false), Duration.ofSeconds(10));
+        assertThat(ReplicationRun.pollingFloor(true)).isEqualTo(Duration.ofMillis(5));
+        assertThat(ReplicationRun.pollingFloor(false)).isEqualTo(Duration.ofSeconds(1));
+        Backoff remote = Backoff.proportional(ReplicationRun.pollingFloor(false), Duration.ofSeconds(10));
         long waited = 0;
         int calls = 0;
         while (waited < Duration.ofMinutes(10).toMillis()) {
@@ -72,7 +66,7 @@ class ReplicationInternalsTest {
     }
 
     /** A replica status row with the IO thread in a given state and its last error. */
-    static ReplicationStatus io(String running, int errno, String error) {
+    public static ReplicationStatus io(String running, int errno, String error) {
         return ReplicationStatus.fromRow(Map.of("Slave_IO_Running", running, "Slave_SQL_Running", "Yes",
                 "Master_Host", "127.0.0.1", "Master_Port", "3306", "Master_User", "opskit_repl",
                 "Last_IO_Errno", Integer.toString(errno), "Last_IO_Error", error,
@@ -110,5 +104,21 @@ class ReplicationInternalsTest {
         assertThat(IoThreadErrors.ending(io("Yes", 1045, "Access denied"))).isEmpty();
         assertThat(IoThreadErrors.deniedAccess(io("Yes", 1045, "Access denied"))).isFalse();
         assertThat(IoThreadErrors.ending(io("No", 0, ""))).isEmpty();
+    }
+
+    @Test
+    void eventsAreStampedByTheRunsClock() {
+        Instant at = Instant.parse("2026-03-01T10:15:30Z");
+        EventBus bus = new EventBus();
+        List<OpsEvent> seen = new ArrayList<>();
+        bus.subscribe(seen::add);
+        Events events = new Events(bus, Clock.fixed(at, ZoneOffset.UTC));
+        assertThat(events.now()).isEqualTo(at);
+        events.warning("rb-1", "replication", "orders-next", "careful", Map.of());
+        events.publish(new ReplicationLagSampled(events.now(), "rb-1", "replication", "orders-next", 3L, null,
+                BinlogPosition.of("mysql-bin.000002", 154)));
+        assertThat(seen).extracting(OpsEvent::time).containsExactly(at, at);
+        assertThat(seen.get(1).message()).isEqualTo("lag 3 s, executed ?, goal mysql-bin.000002 154");
+        assertThat(seen.get(1).attributes()).containsEntry("lagSeconds", 3L).containsEntry("executed", "");
     }
 }
