@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  * Aurora MySQL cluster with a writer and a small shop schema (foreign keys, secondary indexes,
  * composite and string keys, NULLs), and a concurrent writer doing inserts, updates and deletes.
  */
-final class ReplicationFixture {
+public final class ReplicationFixture {
     private ReplicationFixture() {
     }
 
@@ -69,7 +69,7 @@ final class ReplicationFixture {
     }
 
     /** Creates a cluster and its writer, waits until both are available; returns the cluster. */
-    static DBCluster createSource(RdsClient rds, String id, String version, Secret password) {
+    public static DBCluster createSource(RdsClient rds, String id, String version, Secret password) {
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-mysql").engineVersion(version)
                 .masterUsername("admin").masterUserPassword(password.reveal()));
         rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-mysql")
@@ -106,13 +106,13 @@ final class ReplicationFixture {
         }
     }
 
-    static Connection connect(DBCluster c, Secret password) throws SQLException {
+    public static Connection connect(DBCluster c, Secret password) throws SQLException {
         return DriverManager.getConnection("jdbc:mysql://" + c.endpoint() + ":" + c.port()
                 + "/?useSSL=false&allowPublicKeyRetrieval=true", "admin", password.reveal());
     }
 
     /** The schema and a few hundred rows. */
-    static void seed(Connection c, long seed) throws SQLException {
+    public static void seed(Connection c, long seed) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE shop");
             s.execute("CREATE TABLE shop.customers (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(100) NOT NULL,"
@@ -139,13 +139,13 @@ final class ReplicationFixture {
     }
 
     /** Random inserts, updates and deletes on every table, from a background thread. */
-    static final class Workload implements AutoCloseable {
+    public static final class Workload implements AutoCloseable {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong done = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private final Thread thread;
 
-        Workload(DBCluster source, Secret password, long seed, int maxPauseMillis) {
+        public Workload(DBCluster source, Secret password, long seed, int maxPauseMillis) {
             thread = new Thread(() -> {
                 Random rnd = new Random(seed);
                 Connection c = null;
@@ -178,7 +178,7 @@ final class ReplicationFixture {
             thread.start();
         }
 
-        long done() {
+        public long done() {
             return done.get();
         }
 

@@ -1,8 +1,13 @@
-package dev.opskit.rds;
+package dev.opskit.rds.bench;
 
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.Secret;
 import dev.opskit.core.event.StepSucceeded;
+import dev.opskit.rds.BinlogFormat;
+import dev.opskit.rds.Replication;
+import dev.opskit.rds.ReplicationFixture;
+import dev.opskit.rds.ReplicationHandle;
+import dev.opskit.rds.VerificationReport;
 import dev.opskit.testkit.LocalAws;
 import dev.opskit.testkit.LocalRds;
 import dev.opskit.testkit.Timings;
