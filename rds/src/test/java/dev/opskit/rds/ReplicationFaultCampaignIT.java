@@ -110,6 +110,7 @@ class ReplicationFaultCampaignIT {
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> Replication.from("throttled", cloud.ctx()).cloneTo("throttled-next")
                 .masterPassword(master).deadline(deadline).listener(events::add).start())
+                .satisfies(e -> System.out.println("full throttling: " + e.getMessage()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("Step 'validate'")
                 .hasMessageContaining("DescribeDBClusters failed after")
