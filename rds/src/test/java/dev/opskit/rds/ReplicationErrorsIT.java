@@ -10,6 +10,7 @@ import dev.opskit.core.Secret;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.Warning;
 import dev.opskit.rds.event.ReplicationErrorSkipped;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
@@ -28,38 +30,42 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  */
 class ReplicationErrorsIT {
     @RegisterExtension
-    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
+    static final LocalAwsExtension cloud = LocalAwsExtension.perClass();
+
+    private static RdsClient rds() {
+        return cloud.client(RdsClient.class, RdsClient::builder);
+    }
 
     @Test
     void badInputFailsBeforeAnyChange() {
         Secret master = Secret.generate(16);
-        DBCluster old = ReplicationFixture.createSource(cloud.rds(), "legacy", "5.7.mysql_aurora.2.10.2", master);
-        ReplicationFixture.createSource(cloud.rds(), "unrelated", "5.7.mysql_aurora.2.11.2", master);
-        int groupsBefore = cloud.rds().describeDBClusterParameterGroups().dbClusterParameterGroups().size();
+        DBCluster old = ReplicationFixture.createSource(rds(), "legacy", "5.7.mysql_aurora.2.10.2", master);
+        ReplicationFixture.createSource(rds(), "unrelated", "5.7.mysql_aurora.2.11.2", master);
+        int groupsBefore = rds().describeDBClusterParameterGroups().dbClusterParameterGroups().size();
 
-        assertThatThrownBy(() -> Replication.from("nope", cloud.ctx()).cloneTo("nope-next").masterPassword(master).start())
+        assertThatThrownBy(() -> Replication.from("nope", cloud.context()).cloneTo("nope-next").masterPassword(master).start())
                 .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("nope");
-        assertThatThrownBy(() -> Replication.from("legacy", cloud.ctx()).cloneTo("legacy-next").masterPassword(master)
+        assertThatThrownBy(() -> Replication.from("legacy", cloud.context()).cloneTo("legacy-next").masterPassword(master)
                 .binlogRetentionHours(169).start())
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("169").hasMessageContaining("168");
-        assertThatThrownBy(() -> Replication.from("legacy", cloud.ctx()).cloneTo("unrelated").masterPassword(master).start())
+        assertThatThrownBy(() -> Replication.from("legacy", cloud.context()).cloneTo("unrelated").masterPassword(master).start())
                 .isInstanceOf(ConflictException.class).hasMessageContaining("unrelated")
                 .hasMessageContaining("not a clone of 'legacy'");
-        assertThatThrownBy(() -> Replication.from("legacy", cloud.ctx()).cloneTo("legacy-next")
+        assertThatThrownBy(() -> Replication.from("legacy", cloud.context()).cloneTo("legacy-next")
                 .masterPassword(Secret.of("wrong-password-1")).start())
                 .hasMessageContaining("legacy").hasMessageNotContaining("wrong-password-1");
 
-        assertThat(cloud.rds().describeDBClusterParameterGroups().dbClusterParameterGroups()).hasSize(groupsBefore);
-        assertThat(cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier("legacy")).dbClusters().get(0)
+        assertThat(rds().describeDBClusterParameterGroups().dbClusterParameterGroups()).hasSize(groupsBefore);
+        assertThat(rds().describeDBClusters(r -> r.dbClusterIdentifier("legacy")).dbClusters().get(0)
                 .dbClusterParameterGroup()).isEqualTo(old.dbClusterParameterGroup());
-        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .doesNotContain("legacy-next", "nope-next");
     }
 
     @Test
     void duplicateKeyStopsByDefaultAndIsSkippedOnlyWhenAskedThenVerifyFindsTheChunk() throws Exception {
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), "shop", "8.0.mysql_aurora.3.04.0", master, 3);
+        DBCluster source = ReplicationFixture.seededSource(rds(), "shop", "8.0.mysql_aurora.3.04.0", master, 3);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
@@ -68,10 +74,10 @@ class ReplicationErrorsIT {
         try (PrintStream p = new PrintStream(captured, true)) {
             System.setOut(p);
             System.setErr(p);
-            try (ReplicationHandle h = Replication.from("shop", cloud.ctx()).cloneTo("shop-next").masterPassword(master)
+            try (ReplicationHandle h = Replication.from("shop", cloud.context()).cloneTo("shop-next").masterPassword(master)
                     .replicationPassword(repl).listener(events::add).start()) {
                 h.awaitCaughtUp(Duration.ofSeconds(30));
-                DBCluster clone = cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier("shop-next")).dbClusters().get(0);
+                DBCluster clone = rds().describeDBClusters(r -> r.dbClusterIdentifier("shop-next")).dbClusters().get(0);
                 try (Connection t = ReplicationFixture.connect(clone, master);
                         Connection s = ReplicationFixture.connect(source, master);
                         Statement ts = t.createStatement(); Statement ss = s.createStatement()) {
@@ -85,7 +91,7 @@ class ReplicationErrorsIT {
                 assertThat(h.status().isRunning()).isFalse();
                 assertThat(h.verificationOwed()).isFalse();
             }
-            try (ReplicationHandle h = Replication.from("shop", cloud.ctx()).cloneTo("shop-next").masterPassword(master)
+            try (ReplicationHandle h = Replication.from("shop", cloud.context()).cloneTo("shop-next").masterPassword(master)
                     .replicationPassword(repl).errorPolicy(ErrorPolicy.skip(ReplicationError.DUPLICATE_KEY))
                     .listener(events::add).start()) {
                 h.awaitCaughtUp(Duration.ofSeconds(30));
@@ -103,10 +109,10 @@ class ReplicationErrorsIT {
                 try (Connection s = ReplicationFixture.connect(source, master); Statement ss = s.createStatement()) {
                     ss.execute("INSERT INTO shop.settings (name, value) VALUES ('after-cutover', NULL)");
                 }
-                try (ReplicationHandle again = Replication.from("shop", cloud.ctx()).to("shop-next")
+                try (ReplicationHandle again = Replication.from("shop", cloud.context()).to("shop-next")
                         .startingAt(cut.sourcePosition()).masterPassword(master).replicationPassword(repl).start()) {
                     again.awaitCaughtUp(Duration.ofSeconds(30));
-                    DBCluster clone = cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier("shop-next")).dbClusters().get(0);
+                    DBCluster clone = rds().describeDBClusters(r -> r.dbClusterIdentifier("shop-next")).dbClusters().get(0);
                     try (Connection t = ReplicationFixture.connect(clone, master)) {
                         assertThat(ReplicationFixture.count(t,
                                 "SELECT COUNT(*) FROM shop.settings WHERE name = 'after-cutover' AND value IS NULL"))
@@ -128,15 +134,15 @@ class ReplicationErrorsIT {
     @Test
     void aRefusedReplicationUserEndsTheWaitAtOnceAndStartAgainRepairsItThenAPurgedBinlogToo() throws Exception {
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), "till", "5.7.mysql_aurora.2.11.2", master, 5);
+        DBCluster source = ReplicationFixture.seededSource(rds(), "till", "5.7.mysql_aurora.2.11.2", master, 5);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
-        try (ReplicationHandle h = Replication.from("till", cloud.ctx()).cloneTo("till-next").masterPassword(master)
+        try (ReplicationHandle h = Replication.from("till", cloud.context()).cloneTo("till-next").masterPassword(master)
                 .listener(events::add).start()) {
             h.awaitCaughtUp(Duration.ofSeconds(30));
             // Someone changes the user's password on the source; the IO thread finds out when it reconnects.
             sourceExecutes(source, master, "ALTER USER '" + ReplicationSetup.DEFAULT_USER
                     + "'@'%' IDENTIFIED BY 'changed-by-hand-1'");
-            ReplicationFixture.restartReplication(cloud.rds(), "till-next", master);
+            ReplicationFixture.restartReplication(rds(), "till-next", master);
             long started = System.nanoTime();
             assertThatThrownBy(() -> h.awaitCaughtUp(Duration.ofSeconds(60)))
                     .isInstanceOf(ReplicationException.class)
@@ -152,17 +158,17 @@ class ReplicationErrorsIT {
         // start() again, generating a password: set on the source's user, and the target re-pointed with it.
         sourceExecutes(source, master, "INSERT INTO shop.settings (name, value) VALUES ('while-refused', 'x')");
         List<String> acted = new CopyOnWriteArrayList<>();
-        try (ReplicationHandle h = Replication.from("till", cloud.ctx()).cloneTo("till-next").masterPassword(master)
+        try (ReplicationHandle h = Replication.from("till", cloud.context()).cloneTo("till-next").masterPassword(master)
                 .listener(events::add).afterStep(acted::add).start()) {
             assertThat(acted).containsExactly("replication-user", "external-source", "start-replication");
             h.awaitCaughtUp(Duration.ofSeconds(30));
             // Reconnecting proves the target now holds the user's password.
-            ReplicationFixture.restartReplication(cloud.rds(), "till-next", master);
+            ReplicationFixture.restartReplication(rds(), "till-next", master);
             assertThat(h.awaitCaughtUp(Duration.ofSeconds(30)).isRunning()).isTrue();
             assertThat(h.verify().identical()).isTrue();
 
             // The source purges the binlog the stopped target has not read yet.
-            DBCluster clone = cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier("till-next")).dbClusters().get(0);
+            DBCluster clone = rds().describeDBClusters(r -> r.dbClusterIdentifier("till-next")).dbClusters().get(0);
             try (Connection t = ReplicationFixture.connect(clone, master); Statement ts = t.createStatement()) {
                 ts.execute("CALL mysql.rds_stop_replication");
                 sourceExecutes(source, master, "INSERT INTO shop.settings (name, value) VALUES ('unread', 'y')",

@@ -8,6 +8,7 @@ import dev.opskit.core.StepFailedException;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.Retrying;
 import dev.opskit.testkit.Faults;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
@@ -26,7 +28,11 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  */
 class ReplicationFaultCampaignIT {
     @RegisterExtension
-    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
+    static final LocalAwsExtension cloud = LocalAwsExtension.perClass();
+
+    private static RdsClient rds() {
+        return cloud.client(RdsClient.class, RdsClient::builder);
+    }
 
     @AfterEach
     void clearFaults() {
@@ -50,7 +56,7 @@ class ReplicationFaultCampaignIT {
     /** One run under faults: start(), catch up, verify, tear down. Returns the faults it met by kind. */
     private static Map<String, Integer> trial(String id, long seed, String version) throws Exception {
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), id, version, master, seed);
+        DBCluster source = ReplicationFixture.seededSource(rds(), id, version, master, seed);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
         ReplicationHandle handle;
         long took;
@@ -61,7 +67,7 @@ class ReplicationFaultCampaignIT {
              Faults.Injection throttled = cloud.aws().faults().fraction(0.30, seed + 1).throttle("rds", "*");
              Faults.Injection failed = cloud.aws().faults().fraction(0.05, seed + 2).serverError("rds", "*", 503)) {
             long t0 = System.nanoTime();
-            handle = Replication.from(id, cloud.ctx()).cloneTo(id + "-next")
+            handle = Replication.from(id, cloud.context()).cloneTo(id + "-next")
                     .masterPassword(master)
                     .listener(events::add)
                     .start();
@@ -95,7 +101,7 @@ class ReplicationFaultCampaignIT {
             }
         }
         assertThat(cloud.aws().awaitIdle(Duration.ofSeconds(30))).isTrue();
-        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .doesNotContain(id + "-next");
         return byKind;
     }
@@ -103,12 +109,12 @@ class ReplicationFaultCampaignIT {
     @Test
     void atFullThrottlingARunFailsAtItsDeadlineNamingTheThrottledOperation() {
         Secret master = Secret.generate(16);
-        ReplicationFixture.createSource(cloud.rds(), "throttled", "5.7.mysql_aurora.2.11.2", master);
+        ReplicationFixture.createSource(rds(), "throttled", "5.7.mysql_aurora.2.11.2", master);
         Duration deadline = Duration.ofSeconds(20);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
         cloud.aws().faults().always().throttle("rds", "*");
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> Replication.from("throttled", cloud.ctx()).cloneTo("throttled-next")
+        assertThatThrownBy(() -> Replication.from("throttled", cloud.context()).cloneTo("throttled-next")
                 .masterPassword(master).deadline(deadline).listener(events::add).start())
                 .satisfies(e -> System.out.println("full throttling: " + e.getMessage()))
                 .isInstanceOf(StepFailedException.class)

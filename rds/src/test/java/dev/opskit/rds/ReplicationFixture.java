@@ -1,9 +1,7 @@
 package dev.opskit.rds;
 
-import dev.opskit.core.AwsContext;
 import dev.opskit.core.Secret;
 import dev.opskit.core.Waiter;
-import dev.opskit.testkit.LocalAws;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,59 +11,16 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
- * Test scaffolding for the replication runbook on LocalAws: LocalAws for a test class, a source
- * Aurora MySQL cluster with a writer and a small shop schema (foreign keys, secondary indexes,
- * composite and string keys, NULLs), and a concurrent writer doing inserts, updates and deletes.
+ * Test scaffolding for the replication runbook on LocalAws: a source Aurora MySQL cluster with a
+ * writer and a small shop schema (foreign keys, secondary indexes, composite and string keys,
+ * NULLs), and a concurrent writer doing inserts, updates and deletes.
  */
 public final class ReplicationFixture {
     private ReplicationFixture() {
-    }
-
-    /**
-     * LocalAws in this JVM for one test class, with a context and an RDS client on it; started
-     * before the class's tests and always stopped after them. Register it as a static
-     * {@code @RegisterExtension} field.
-     */
-    static final class Cloud implements BeforeAllCallback, AfterAllCallback {
-        private LocalAws aws;
-        private AwsContext ctx;
-        private RdsClient rds;
-
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            aws = LocalAws.start();
-            ctx = aws.context();
-            rds = ctx.client(RdsClient.class, RdsClient::builder);
-        }
-
-        @Override
-        public void afterAll(ExtensionContext context) {
-            if (ctx != null) {
-                ctx.close();
-            }
-            if (aws != null) {
-                aws.close();
-            }
-        }
-
-        LocalAws aws() {
-            return aws;
-        }
-
-        AwsContext ctx() {
-            return ctx;
-        }
-
-        RdsClient rds() {
-            return rds;
-        }
     }
 
     /** Creates a cluster and its writer, waits until both are available; returns the cluster. */

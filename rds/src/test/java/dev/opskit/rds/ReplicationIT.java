@@ -9,6 +9,7 @@ import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.StepSkipped;
 import dev.opskit.core.event.StepSucceeded;
 import dev.opskit.rds.event.VerificationFinished;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -16,12 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /** The full runbook on LocalAws with a concurrent writer, repeated with randomized timing. */
 class ReplicationIT {
     @RegisterExtension
-    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
+    static final LocalAwsExtension cloud = LocalAwsExtension.perClass();
+
+    private static RdsClient rds() {
+        return cloud.client(RdsClient.class, RdsClient::builder);
+    }
 
     @RepeatedTest(5)
     void cloneAndReplicateUnderConcurrentWritesEndsIdentical(RepetitionInfo info) throws Exception {
@@ -30,12 +36,12 @@ class ReplicationIT {
         String version = info.getCurrentRepetition() % 2 == 0 ? "8.0.mysql_aurora.3.04.0" : "5.7.mysql_aurora.2.11.2";
         String src = "orders-" + info.getCurrentRepetition();
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), src, version, master, seed);
+        DBCluster source = ReplicationFixture.seededSource(rds(), src, version, master, seed);
         List<OpsEvent> events = new CopyOnWriteArrayList<>();
         ReplicationHandle handle;
         try (var writer = new ReplicationFixture.Workload(source, master, seed, rnd.nextInt(20))) {
             Thread.sleep(rnd.nextInt(300));
-            handle = Replication.from(src, cloud.ctx()).cloneTo(src + "-clone")
+            handle = Replication.from(src, cloud.context()).cloneTo(src + "-clone")
                     .masterPassword(master)
                     .binlogFormat(rnd.nextBoolean() ? BinlogFormat.ROW : BinlogFormat.MIXED)
                     .listener(events::add)
@@ -62,12 +68,12 @@ class ReplicationIT {
             // writer is deleting.
             handle.teardown(true);
         }
-        assertThat(cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier(src + "-clone")).dbClusters().get(0).status())
+        assertThat(rds().describeDBClusters(r -> r.dbClusterIdentifier(src + "-clone")).dbClusters().get(0).status())
                 .isEqualTo("deleting");
         assertThat(cloud.aws().awaitIdle(Duration.ofSeconds(30))).isTrue();
-        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .doesNotContain(src + "-clone");
-        assertThat(cloud.rds().describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+        assertThat(rds().describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
                 .doesNotContain(src + "-clone-writer");
         assertThat(events).filteredOn(e -> e instanceof StepSucceeded).extracting(OpsEvent::step)
                 .contains("binlog-parameter-group", "reboot-writer", "replication-user", "binlog-retention", "clone",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
@@ -20,7 +22,11 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  */
 class ReplicationResumeIT {
     @RegisterExtension
-    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
+    static final LocalAwsExtension cloud = LocalAwsExtension.perClass();
+
+    private static RdsClient rds() {
+        return cloud.client(RdsClient.class, RdsClient::builder);
+    }
 
     /** Thrown by the hook in place of a crash. */
     static final class Crash extends RuntimeException {
@@ -34,14 +40,14 @@ class ReplicationResumeIT {
     @Test
     void aCrashAfterEveryStepThenStartAgainConvergesWithoutDuplicates() throws Exception {
         Secret master = Secret.generate(16);
-        DBCluster source = ReplicationFixture.seededSource(cloud.rds(), "billing", "5.7.mysql_aurora.2.11.2", master, 7);
+        DBCluster source = ReplicationFixture.seededSource(rds(), "billing", "5.7.mysql_aurora.2.11.2", master, 7);
         List<String> crashedAfter = new ArrayList<>();
         java.util.Set<String> crashedOnce = new java.util.HashSet<>();
         ReplicationHandle handle = null;
         try (var writer = new ReplicationFixture.Workload(source, master, 11, 5)) {
             for (int attempt = 0; attempt < 15 && handle == null; attempt++) {
                 AtomicBoolean crashed = new AtomicBoolean();
-                ReplicationSetup setup = Replication.from("billing", cloud.ctx()).cloneTo("billing-next")
+                ReplicationSetup setup = Replication.from("billing", cloud.context()).cloneTo("billing-next")
                         .masterPassword(master).deadline(Duration.ofMinutes(2))
                         .afterStep(step -> {
                             // Each run "crashes" right after the first step that changed something and
@@ -67,17 +73,17 @@ class ReplicationResumeIT {
             assertThat(h.verify().identical()).isTrue();
         }
 
-        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .filteredOn(id -> id.startsWith("billing")).containsExactlyInAnyOrder("billing", "billing-next");
-        DBCluster clone = cloud.rds().describeDBClusters(r -> r.dbClusterIdentifier("billing-next")).dbClusters().get(0);
+        DBCluster clone = rds().describeDBClusters(r -> r.dbClusterIdentifier("billing-next")).dbClusters().get(0);
         assertThat(clone.dbClusterMembers()).hasSize(1);
         // Later runs recognise the clone by this tag first.
         assertThat(clone.tagList()).extracting(t -> t.key() + "=" + t.value()).containsExactly("opskit:clone-of=billing");
-        assertThat(cloud.rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
+        assertThat(rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
                 .filteredOn(g -> g.dbClusterParameterGroupName().equals("billing-opskit-binlog"))
-                .extracting(g -> cloud.rds().listTagsForResource(r -> r.resourceName(g.dbClusterParameterGroupArn()))
+                .extracting(g -> rds().listTagsForResource(r -> r.resourceName(g.dbClusterParameterGroupArn()))
                         .tagList().get(0).value()).containsExactly("billing");
-        assertThat(cloud.rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
+        assertThat(rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
                 .filteredOn(g -> g.dbClusterParameterGroupName().startsWith("billing"))
                 .extracting(g -> g.dbClusterParameterGroupName()).containsExactly("billing-opskit-binlog");
         try (Connection c = ReplicationFixture.connect(source, master)) {
@@ -87,7 +93,7 @@ class ReplicationResumeIT {
 
         // Once converged, a further start() changes nothing.
         List<String> acted = new ArrayList<>();
-        try (ReplicationHandle again = Replication.from("billing", cloud.ctx()).cloneTo("billing-next").masterPassword(master)
+        try (ReplicationHandle again = Replication.from("billing", cloud.context()).cloneTo("billing-next").masterPassword(master)
                 .afterStep(acted::add).start()) {
             assertThat(again.status().isRunning()).isTrue();
         }
@@ -97,19 +103,19 @@ class ReplicationResumeIT {
     @Test
     void planOfAConvergedRunChangesNothingAndNamesEveryStep() {
         Secret master = Secret.generate(16);
-        ReplicationFixture.createSource(cloud.rds(), "ledger", "8.0.mysql_aurora.3.04.0", master);
-        var plan = Replication.from("ledger", cloud.ctx()).cloneTo("ledger-next").masterPassword(master).plan();
+        ReplicationFixture.createSource(rds(), "ledger", "8.0.mysql_aurora.3.04.0", master);
+        var plan = Replication.from("ledger", cloud.context()).cloneTo("ledger-next").masterPassword(master).plan();
         assertThat(plan.steps()).extracting(s -> s.name()).containsExactly("validate", "binlog-parameter-group",
                 "reboot-writer", "replication-user", "binlog-retention", "clone", "clone-writer", "start-position",
                 "external-source", "start-replication");
         assertThat(plan.hasChanges()).isTrue();
         assertThat(plan.toString()).doesNotContain(master.reveal());
         // Planning created nothing.
-        assertThat(cloud.rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+        assertThat(rds().describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .doesNotContain("ledger-next");
-        assertThat(cloud.rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
+        assertThat(rds().describeDBClusterParameterGroups().dbClusterParameterGroups())
                 .extracting(g -> g.dbClusterParameterGroupName()).doesNotContain("ledger-opskit-binlog");
-        assertThatThrownBy(() -> Replication.from("ledger", cloud.ctx()).cloneTo("ledger-next").start())
+        assertThatThrownBy(() -> Replication.from("ledger", cloud.context()).cloneTo("ledger-next").start())
                 .hasMessageContaining("masterPassword");
     }
 }

@@ -3,6 +3,7 @@ package dev.opskit.rds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opskit.core.Secret;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
  * The replication runbook run with a known master password, replication password and the
@@ -20,16 +22,20 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
  */
 class ReplicationSecretScanIT {
     @RegisterExtension
-    static final ReplicationFixture.Cloud cloud = new ReplicationFixture.Cloud();
+    static final LocalAwsExtension cloud = LocalAwsExtension.perClass();
+
+    private static RdsClient rds() {
+        return cloud.client(RdsClient.class, RdsClient::builder);
+    }
 
     @Test
     void noSecretAppearsInLogsEventsMessagesOrDescriptions() throws Exception {
         Secret master = Secret.of("Master-Pw-4d9e21c7");
         Secret replication = Secret.of("Repl-Pw-8b3f0a6e");
         Secret wrong = Secret.of("Wrong-Pw-5a1c9d02");
-        AwsCredentials keys = cloud.ctx().credentials().resolveCredentials();
+        AwsCredentials keys = cloud.context().credentials().resolveCredentials();
         String secretKey = keys.secretAccessKey();
-        ReplicationFixture.seededSource(cloud.rds(), "vault", "8.0.mysql_aurora.3.04.0", master, 42);
+        ReplicationFixture.seededSource(rds(), "vault", "8.0.mysql_aurora.3.04.0", master, 42);
 
         Path dir = Files.createDirectories(Path.of(System.getProperty("opskit.it.dir",
                 System.getProperty("java.io.tmpdir")), "secret-scan"));
@@ -40,8 +46,8 @@ class ReplicationSecretScanIT {
                 ReplicationSecretScanChild.class.getName(), "vault", "vault-next")
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> env = pb.environment();
-        env.put("SCAN_ENDPOINT", cloud.ctx().endpointOverride().orElseThrow().toString());
-        env.put("SCAN_REGION", cloud.ctx().region().id());
+        env.put("SCAN_ENDPOINT", cloud.context().endpointOverride().orElseThrow().toString());
+        env.put("SCAN_REGION", cloud.context().region().id());
         env.put("SCAN_ACCESS_KEY_ID", keys.accessKeyId());
         env.put("SCAN_SECRET_ACCESS_KEY", secretKey);
         env.put("SCAN_MASTER_PASSWORD", master.reveal());
