@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.replication;
 
 import dev.opskit.core.CallRetries;
 import dev.opskit.core.ResourceNotFoundException;
-import dev.opskit.core.RetryPolicy;
 import dev.opskit.rds.BinlogPosition;
 import java.time.Instant;
 import java.util.Comparator;
@@ -145,8 +144,11 @@ public final class Clusters {
         rds.deleteDBCluster(r -> r.dbClusterIdentifier(id).skipFinalSnapshot(true));
     }
 
-    /** Deletes an instance; one that is already deleting (an earlier teardown) is left to finish. */
-    private void deleteInstanceUnlessDeleting(String id) {
+    /**
+     * Deletes an instance; one that is already deleting (an earlier teardown) is left to finish, and
+     * one gone already is fine, so sending it again after a transient error is safe.
+     */
+    public void deleteInstanceUnlessDeleting(String id) {
         try {
             rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id));
         } catch (InvalidDbInstanceStateException e) {
@@ -233,10 +235,5 @@ public final class Clusters {
         }
         return candidate.cloneGroupId() != null && candidate.cloneGroupId().equals(source.cloneGroupId())
                 && !candidate.dbClusterIdentifier().equals(source.dbClusterIdentifier());
-    }
-
-    /** Deletes an instance; one already deleting or gone is left as it is. Sent again after a transient error. */
-    public void deleteInstance(String id) {
-        RetryPolicy.stepDefaults().run(() -> deleteInstanceUnlessDeleting(id));
     }
 }

@@ -2,6 +2,7 @@ package dev.opskit.rds.internal.replication;
 
 import dev.opskit.core.Backoff;
 import dev.opskit.core.OpsException;
+import dev.opskit.core.RetryPolicy;
 import dev.opskit.core.Waiter;
 import dev.opskit.core.WrongStateException;
 import dev.opskit.rds.BinlogPosition;
@@ -242,8 +243,10 @@ public final class ReplicationSession implements AutoCloseable {
         if (deleting) {
             var c = clusters.cluster(settings.targetId());
             if (c.isPresent()) {
+                // Sent again after a server error or a lost answer: a deletion under way is recognised.
+                RetryPolicy retries = RetryPolicy.stepDefaults().toBuilder().events(events.bus()).build();
                 for (var m : c.get().dbClusterMembers()) {
-                    clusters.deleteInstance(m.dbInstanceIdentifier());
+                    retries.run(() -> clusters.deleteInstanceUnlessDeleting(m.dbInstanceIdentifier()));
                 }
                 // RDS accepts DeleteDBCluster once every instance is deleting; a refusal (an instance or the
                 // cluster still busy with something else) is retried until the deadline, never ignored.
