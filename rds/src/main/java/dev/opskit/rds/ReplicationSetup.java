@@ -279,9 +279,10 @@ public final class ReplicationSetup {
      * @throws dev.opskit.core.ResourceNotFoundException if the source (or existing target) does not exist
      * @throws dev.opskit.core.ConflictException if the clone id is taken by a cluster that is not a
      *     clone of the source
-     * @throws dev.opskit.core.OpsException if a later step fails: the step's own exception (a
-     *     {@link StepFailedException} around an SDK or JDBC failure), whose {@code step()} names
-     *     the step; calling start() again resumes
+     * @throws dev.opskit.core.OpsException if a later step fails: the step's own exception (such
+     *     as a {@link DatabaseException} from the source or the clone), or a
+     *     {@link StepFailedException} around an SDK failure that outlasted its retries (its message
+     *     names the operation); {@code step()} names the step; calling start() again resumes
      */
     public ReplicationHandle start() {
         if (masterPassword == null) {
