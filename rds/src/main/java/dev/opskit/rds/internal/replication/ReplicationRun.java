@@ -180,16 +180,8 @@ public final class ReplicationRun implements AutoCloseable {
         target = t;
     }
 
-    public EngineVersion engine() {
-        return engine;
-    }
-
-    public EngineDialect dialect() {
+    EngineDialect dialect() {
         return EngineDialect.of(engine);
-    }
-
-    public Optional<BinlogPosition> startPosition() {
-        return Optional.ofNullable(startPosition);
     }
 
     /** The pool to the source's writer endpoint, opened on first use. */
