@@ -84,9 +84,9 @@ public final class ConsoleProgress implements EventListener {
             return "+";
         } else if (e instanceof StepSkipped) {
             return "-";
-        } else if (e instanceof StepFailed) {
+        } else if (e.severity() == OpsEvent.Severity.ERROR) {
             return "!";
-        } else if (e instanceof Warning) {
+        } else if (e.severity() == OpsEvent.Severity.WARNING) {
             return "?";
         } else if (e instanceof RunbookStarted || e instanceof StepStarted) {
             return ">";

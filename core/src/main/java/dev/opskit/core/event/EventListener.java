@@ -27,7 +27,8 @@ public interface EventListener {
      * Logs every event through SLF4J 2's fluent API to the logger {@code dev.opskit.events}:
      * the event's message as the log message, and {@code event}, {@code runbookId},
      * {@code step}, {@code resource}, the event's own fields and its attributes as key-value
-     * pairs. {@code StepFailed} logs at ERROR, {@code Warning} at WARN, everything else at INFO.
+     * pairs, at the level of the event's {@link OpsEvent#severity() severity}: ERROR
+     * ({@code StepFailed}), WARN ({@code Warning}, a skipped replication error, ...) or INFO.
      *
      * <pre>{@code
      * bus.subscribe(EventListener.slf4j());

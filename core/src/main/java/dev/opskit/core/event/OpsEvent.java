@@ -22,6 +22,25 @@ import java.util.Map;
  */
 public interface OpsEvent {
 
+    /** How much an event matters to an operator; logs and consoles show it accordingly. */
+    enum Severity {
+        /** Progress and facts. */
+        INFO,
+        /** Nothing failed, but a caveat applies (something was skipped, a check could not run). */
+        WARNING,
+        /** Something failed. */
+        ERROR
+    }
+
+    /**
+     * @return how much this event matters; {@link Severity#INFO} unless the event type says
+     *     otherwise ({@link Warning} and, e.g., a skipped replication error are warnings,
+     *     {@link StepFailed} is an error)
+     */
+    default Severity severity() {
+        return Severity.INFO;
+    }
+
     /** @return when it happened */
     Instant time();
 

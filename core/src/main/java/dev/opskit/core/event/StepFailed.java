@@ -26,6 +26,11 @@ public record StepFailed(Instant time, String runbookId, String step, String res
     }
 
     @Override
+    public Severity severity() {
+        return Severity.ERROR;
+    }
+
+    @Override
     public String message() {
         return "step " + step + " failed after " + elapsed.toMillis() + " ms: " + error;
     }

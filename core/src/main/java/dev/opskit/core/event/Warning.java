@@ -24,6 +24,11 @@ public record Warning(Instant time, String runbookId, String step, String resour
     }
 
     @Override
+    public Severity severity() {
+        return Severity.WARNING;
+    }
+
+    @Override
     public String message() {
         return "warning: " + text;
     }

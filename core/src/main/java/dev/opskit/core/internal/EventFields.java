@@ -1,6 +1,7 @@
 package dev.opskit.core.internal;
 
 import dev.opskit.core.event.OpsEvent;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,24 +20,51 @@ public final class EventFields {
     /**
      * @param event an event
      * @return {@code type}, then each record component in declaration order ({@code null}s
-     *         dropped), attributes as a nested map, then {@code message}
+     *         dropped), attributes as a nested map (also when an event computes them), then
+     *         {@code message}; for an event that is not a record, or whose record cannot be read
+     *         (a private type of a user's), the fields every event has
      */
     public static Map<String, Object> of(OpsEvent event) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", event.type());
-        for (RecordComponent c : event.getClass().getRecordComponents()) {
-            Object value;
-            try {
-                value = c.getAccessor().invoke(event);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c.getName() + " of " + event.type(), e);
-            }
-            if (value != null) {
-                out.put(c.getName(), value);
-            }
+        if (!components(event, out)) {
+            put(out, "time", event.time());
+            put(out, "runbookId", event.runbookId());
+            put(out, "step", event.step());
+            put(out, "resource", event.resource());
+        }
+        if (!out.containsKey("attributes") && !event.attributes().isEmpty()) {
+            out.put("attributes", event.attributes());
         }
         out.put("message", event.message());
         return out;
+    }
+
+    private static boolean components(OpsEvent event, Map<String, Object> out) {
+        RecordComponent[] components = event.getClass().getRecordComponents();
+        if (components == null) {
+            return false;
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (RecordComponent c : components) {
+            try {
+                Method accessor = c.getAccessor();
+                if (!accessor.canAccess(event)) {
+                    accessor.setAccessible(true);
+                }
+                put(values, c.getName(), accessor.invoke(event));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
+        }
+        out.putAll(values);
+        return true;
+    }
+
+    private static void put(Map<String, Object> out, String key, Object value) {
+        if (value != null) {
+            out.put(key, value);
+        }
     }
 
     /**

@@ -2,8 +2,6 @@ package dev.opskit.core.internal;
 
 import dev.opskit.core.event.EventListener;
 import dev.opskit.core.event.OpsEvent;
-import dev.opskit.core.event.StepFailed;
-import dev.opskit.core.event.Warning;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,11 @@ public final class Slf4jListener implements EventListener {
 
     @Override
     public void onEvent(OpsEvent event) {
-        Level level = event instanceof StepFailed ? Level.ERROR : event instanceof Warning ? Level.WARN : Level.INFO;
+        Level level = switch (event.severity()) {
+            case ERROR -> Level.ERROR;
+            case WARNING -> Level.WARN;
+            case INFO -> Level.INFO;
+        };
         if (!logger.isEnabledForLevel(level)) {
             return;
         }

@@ -110,6 +110,37 @@ class ListenersTest {
                 "runbookId=rb-0000abcd", "step=create clone", "resource=orders", "event=StepFailed", "code=409");
     }
 
+    /** A module's own event type that is a caveat. */
+    record Skipped(java.time.Instant time, String runbookId, String step, String resource) implements OpsEvent {
+        @Override
+        public Map<String, Object> attributes() {
+            return Map.of();
+        }
+
+        @Override
+        public String message() {
+            return "skipped a replication error";
+        }
+
+        @Override
+        public Severity severity() {
+            return Severity.WARNING;
+        }
+    }
+
+    @Test
+    void aModulesEventIsLoggedAndShownAtItsOwnSeverity() {
+        Skipped skipped = new Skipped(T, "rb-0000abcd", "replication", "orders-next");
+        String logged = captureStderr(() -> EventListener.slf4j().onEvent(skipped));
+        assertThat(logged).contains("WARN", "skipped a replication error", "event=Skipped");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        EventListener.console(new PrintStream(bytes, true, StandardCharsets.UTF_8)).inZone(ZoneOffset.UTC)
+                .onEvent(skipped);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("10:00:00 rb-0000abcd  ? replication: skipped");
+        assertThat(new StepFailed(T, null, "s", null, Duration.ZERO, "x", Map.of()).severity())
+                .isEqualTo(OpsEvent.Severity.ERROR);
+    }
+
     static String captureStderr(Runnable r) {
         PrintStream original = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -33,6 +33,12 @@ public record ReplicationErrorSkipped(Instant time, String runbookId, String ste
                 "statement", error.statement().orElse(""), "message", error.message(), "skipped", skippedSoFar);
     }
 
+    /** A skip is a caveat: the copy may now differ from the source. */
+    @Override
+    public Severity severity() {
+        return Severity.WARNING;
+    }
+
     @Override
     public String message() {
         return "skipped replication event with error " + error.number() + error.table().map(t -> " on " + t).orElse("")
