@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class RetryPolicy {
+    /** How the note on a failure whose retries ended begins. */
+    static final String GAVE_UP = "Gave up retrying";
+
     private final List<Retryable> conditions;
     private final int maxAttempts;
     private final Duration deadline;
@@ -178,10 +181,10 @@ public final class RetryPolicy {
                 Duration delay = backoff.delayAfter(attempt);
                 String gaveUp = null;
                 if (attempt >= maxAttempts) {
-                    gaveUp = "Gave up retrying '" + condition.condition() + "' after " + attempt
+                    gaveUp = GAVE_UP + " '" + condition.condition() + "' after " + attempt
                             + " attempts: the maxAttempts limit of this retry policy";
                 } else if (end != null && now.plus(delay).isAfter(end)) {
-                    gaveUp = "Gave up retrying '" + condition.condition() + "' after " + attempt + " attempts and "
+                    gaveUp = GAVE_UP + " '" + condition.condition() + "' after " + attempt + " attempts and "
                             + Durations.human(Duration.between(start, now)) + ": the next try would pass the "
                             + (deadline != null && end.equals(start.plus(deadline))
                                     ? Durations.human(deadline) + " deadline of this retry policy"

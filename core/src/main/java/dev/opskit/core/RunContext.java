@@ -1,6 +1,7 @@
 package dev.opskit.core;
 
 import dev.opskit.core.event.EventBus;
+import dev.opskit.core.internal.RunScope;
 import dev.opskit.core.event.Note;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.Warning;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What a {@link Step} sees while a runbook runs or plans: the run's id, the current step, the
@@ -67,6 +69,7 @@ public final class RunContext {
     private volatile String step;
     private volatile String stepResource;
     private volatile List<String> pendingSteps = List.of();
+    private volatile RunScope scope;
 
     RunContext(String runbookId, String runbookName, String resource, EventBus events, Clock clock, boolean dryRun,
             Map<Key<?>, Object> initial) {
@@ -77,6 +80,30 @@ public final class RunContext {
         this.clock = clock;
         this.dryRun = dryRun;
         this.values.putAll(initial);
+    }
+
+    void scope(RunScope scope) {
+        this.scope = scope;
+    }
+
+    /**
+     * Wraps work that a step hands to another thread (a pool reading several resources at once,
+     * say) so that it counts as part of the step wherever it runs: its AWS calls retry until the
+     * step's deadline and publish their {@code Retrying} events to the run, as calls on the
+     * step's own thread do. Outside a running step the work is returned unchanged.
+     *
+     * <pre>{@code
+     * CompletableFuture<DBCluster> c = CompletableFuture.supplyAsync(ctx.asPartOfStep(() -> describe(id)), pool);
+     * }</pre>
+     *
+     * @param work the work
+     * @param <T> its result type
+     * @return the work, bound to the current step
+     */
+    public <T> Supplier<T> asPartOfStep(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        RunScope bound = scope;
+        return bound == null ? work : () -> bound.call(work);
     }
 
     void enter(String step, String stepResource, List<String> pending) {

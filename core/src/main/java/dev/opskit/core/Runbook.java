@@ -130,6 +130,7 @@ public final class Runbook {
             Observation obs;
             RunScope scope = new RunScope(bus, ctx.runbookId(), step.name(), resourceOf(step),
                     clock.instant().plus(stepDeadline), clock);
+            ctx.scope(scope);
             try {
                 obs = Objects.requireNonNull(scope.call(() -> step.observe(ctx)), "observe returned null");
             } catch (RuntimeException e) {
@@ -179,6 +180,7 @@ public final class Runbook {
             Instant t0 = clock.instant();
             bus.publish(new StepStarted(t0, id, step.name(), stepResource, Map.of()));
             RunScope scope = new RunScope(bus, id, step.name(), stepResource, t0.plus(stepDeadline), clock);
+            ctx.scope(scope);
             try {
                 // A retried attempt observes again: the failed act may have been carried out.
                 AtomicBoolean acting = new AtomicBoolean();

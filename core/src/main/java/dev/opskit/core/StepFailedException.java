@@ -51,15 +51,25 @@ public class StepFailedException extends OpsException {
      * A failure in one line; an AWS call that failed after retries is named with its operation,
      * attempts and why retries ended.
      */
+    /** Why the step's own retries ended, when it was retried (see {@link RetryPolicy}). */
+    private static String stepRetries(Throwable e) {
+        for (Throwable s : e.getSuppressed()) {
+            if (s instanceof OpsException && s.getMessage() != null && s.getMessage().startsWith(RetryPolicy.GAVE_UP)) {
+                return ". " + s.getMessage();
+            }
+        }
+        return "";
+    }
+
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown error";
         }
         String msg = e.getMessage();
         if (e instanceof OpsException) {
-            return msg == null ? e.getClass().getSimpleName() : msg;
+            return (msg == null ? e.getClass().getSimpleName() : msg) + stepRetries(e);
         }
         String call = CallFailures.of(e).map(f -> f.describe() + ": ").orElse("");
-        return call + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        return call + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg) + stepRetries(e);
     }
 }

@@ -181,6 +181,26 @@ class CallRetriesTest {
     }
 
     @Test
+    void workAStepHandsToAnotherThreadRetriesAsPartOfTheStep() {
+        script.addAll(List.of(400, 400));
+        try (AwsContext ctx = context(fast(), endpoint())) {
+            StsClient sts = ctx.client(StsClient.class, StsClient::builder);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                Runbook.named("parallel").events(bus).step("identity", c -> Observation.change("unknown", "ask"),
+                        (c, obs) -> java.util.concurrent.CompletableFuture.supplyAsync(
+                                c.asPartOfStep(() -> sts.getCallerIdentity().account()), pool).join()).build().run();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(retries).hasSize(2).allSatisfy(r -> {
+            assertThat(r.step()).isEqualTo("identity");
+            assertThat(r.runbookId()).startsWith("rb-");
+        });
+    }
+
+    @Test
     void aRefusedConnectionIsRetriedEvenForACallThatChangesSomething() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

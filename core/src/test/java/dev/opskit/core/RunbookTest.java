@@ -271,6 +271,8 @@ class RunbookTest {
             assertThat(e.getCause()).isInstanceOf(AwsServiceException.class);
             assertThat(e.getCause().getSuppressed()).anySatisfy(s -> assertThat(s.getMessage())
                     .contains("Gave up retrying 'AWS throttling'", "deadline of step 'modify'"));
+            // The message says the step itself was retried, not only how its last call ended.
+            assertThat(e.getMessage()).contains("Rate exceeded", "Gave up retrying 'AWS throttling' after");
         });
         assertThat(calls.get()).isGreaterThan(2);
         assertThat(time.totalSlept()).isLessThanOrEqualTo(Duration.ofSeconds(30));

@@ -34,6 +34,8 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
  */
 public final class CallRetryStrategy implements RetryStrategy {
     private static final ThreadLocal<String[]> NEXT_CALL = new ThreadLocal<>();
+    /** Less time than this before the deadline is not worth a last attempt. */
+    private static final Duration LAST_TRY = Duration.ofMillis(20);
     private static final ThreadLocal<CallFailures.Failure> LAST_REFUSAL = new ThreadLocal<>();
 
     private final CallRetries retries;
@@ -79,7 +81,11 @@ public final class CallRetryStrategy implements RetryStrategy {
             if (request.suggestedDelay().isPresent() && request.suggestedDelay().get().compareTo(delay) > 0) {
                 delay = request.suggestedDelay().get();
             }
-            if (now.plus(delay).isAfter(token.end)) {
+            Duration left = Duration.between(now, token.end);
+            if (now.plus(delay).isAfter(token.end) && left.compareTo(LAST_TRY) >= 0) {
+                // One last attempt right at the deadline rather than giving up early.
+                delay = left;
+            } else if (now.plus(delay).isAfter(token.end)) {
                 why = "its next attempt would start after the " + (token.scope != null
                         ? "deadline of step '" + token.scope.step() + "'" : "call's retry deadline") + " ("
                         + Durations.human(Duration.between(token.start, token.end)) + " from its first attempt)";
