@@ -3,6 +3,7 @@ package dev.opskit.core;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +31,9 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  *       is retried only when the connection was never made, because it may have been carried out
  *       already; inside a runbook the step then observes the real state again and acts only if
  *       still needed (see {@link RetryPolicy#stepDefaults()}).</li>
+ *   <li>An endpoint that cannot be reached at all (connection refused, unknown host) is tried
+ *       {@value #UNREACHABLE_ATTEMPTS} times, not until the deadline: that is nearly always a
+ *       wrong endpoint or region, or a local stand-in that is not running.</li>
  *   <li>Delays grow from 200 ms to 20 s with full jitter; there is no attempt count and no
  *       retry quota that could silently stop retries. A call gives up when its next attempt would
  *       start after the deadline: inside a runbook step, the step's deadline; elsewhere
@@ -58,6 +62,9 @@ public final class CallRetries {
             "ThrottledException", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
             "RequestThrottled", "SlowDown", "BandwidthLimitExceeded", "ProvisionedThroughputExceededException",
             "EC2ThrottledException", "TransactionInProgressException");
+
+    /** Attempts in a row that may find the endpoint unreachable before a call gives up. */
+    public static final int UNREACHABLE_ATTEMPTS = 3;
 
     private final Duration deadline;
     private final int maxAttempts;
@@ -235,12 +242,14 @@ public final class CallRetries {
 
     /**
      * @param failure a failed call's exception
-     * @return true if the request never reached the service (the connection was refused or had
-     *     no route), so that even a call that changes something may be sent again
+     * @return true if the request never reached the service (the connection was refused, had no
+     *     route, or the host name did not resolve), so that even a call that changes something
+     *     may be sent again
      */
     public static boolean wasNotSent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException) {
                 return true;
             }
         }

@@ -21,9 +21,13 @@ import java.util.function.Predicate;
 public record Retryable(String condition, Predicate<? super Throwable> test) {
     /** AWS throttled a call ({@link CallRetries#isThrottling}). */
     public static final Retryable AWS_THROTTLING = new Retryable("AWS throttling", CallRetries::isThrottling);
-    /** An AWS call failed with a server error or a connection problem ({@link CallRetries#isTransient}). */
+    /**
+     * An AWS call failed with a server error or a connection problem ({@link CallRetries#isTransient}),
+     * but not because its endpoint could not be reached at all ({@link CallRetries#wasNotSent}):
+     * the call itself tried that {@value CallRetries#UNREACHABLE_ATTEMPTS} times already.
+     */
     public static final Retryable AWS_TRANSIENT = new Retryable("AWS server error or connection problem",
-            CallRetries::isTransient);
+            e -> CallRetries.isTransient(e) && !CallRetries.wasNotSent(e));
 
     /** Checks both parts. */
     public Retryable {

@@ -216,6 +216,25 @@ class CallRetriesTest {
     }
 
     @Test
+    void anEndpointThatCannotBeReachedFailsAfterAFewAttemptsNotAtTheDeadline() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        List<String> messages = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (AwsContext ctx = context(fast(), URI.create("http://127.0.0.1:" + closedPort))) {
+            Runbook rb = Runbook.named("who am i").events(bus).step("identity", c -> Observation.change("-", "ask"),
+                    (c, obs) -> ctx.client(StsClient.class, StsClient::builder).getCallerIdentity().account()).build();
+            assertThatThrownBy(rb::run).isInstanceOfSatisfying(StepFailedException.class,
+                    e -> messages.add(e.getMessage()));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMinutes(1));
+        assertThat(messages.get(0)).contains("Sts GetCallerIdentity failed after " + CallRetries.UNREACHABLE_ATTEMPTS
+                + " attempts", "could not be reached 3 times in a row", "ConnectException", "check the endpoint");
+    }
+
+    @Test
     void classifiesFailuresAndOperations() {
         CallRetries r = CallRetries.defaults().withReads("Invoke");
         assertThat(r.isRead("DescribeDBClusters")).isTrue();

@@ -115,10 +115,23 @@ public final class CallRetryStrategy implements RetryStrategy {
             return token.operation + " changes something and may have been carried out; it is not sent again "
                     + "blindly (a runbook step observes the real state and acts again only if still needed)";
         }
+        token.unreachable = CallRetries.wasNotSent(failure) ? token.unreachable + 1 : 0;
+        if (token.unreachable >= CallRetries.UNREACHABLE_ATTEMPTS) {
+            return "the endpoint could not be reached " + token.unreachable + " times in a row ("
+                    + rootMessage(failure) + "); check the endpoint and region, or that the service is running";
+        }
         if (retries.maxAttempts() > 0 && token.attempts >= retries.maxAttempts()) {
             return "it reached the " + retries.maxAttempts() + " attempts this context allows";
         }
         return null;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private void publish(Token token, Throwable failure, int attempt, Duration delay, Instant now) {
@@ -167,6 +180,7 @@ public final class CallRetryStrategy implements RetryStrategy {
         final Instant end;
         final RunScope scope;
         int attempts = 1;
+        int unreachable;
 
         Token(String service, String operation, Instant start, Instant end, RunScope scope) {
             this.service = service;
