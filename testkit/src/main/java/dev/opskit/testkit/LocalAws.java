@@ -5,6 +5,9 @@ import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.OpsException;
 import dev.opskit.core.ResourceNotFoundException;
 import dev.opskit.testkit.internal.db.DbServers;
+import dev.opskit.testkit.internal.ecr.EcrService;
+import dev.opskit.testkit.internal.lambda.LambdaService;
+import dev.opskit.testkit.internal.lambda.LambdaTasks;
 import dev.opskit.testkit.internal.rds.RdsActions;
 import dev.opskit.testkit.internal.rds.RdsBackend;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
@@ -16,8 +19,10 @@ import dev.opskit.testkit.internal.ssm.SsmService;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import dev.opskit.testkit.internal.sts.StsService;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +72,7 @@ public final class LocalAws implements AutoCloseable {
     private final RdsBackend rds;
     private final SsmService ssm;
     private final LocalInstances instances;
+    private final LocalLambda lambda;
     private final Deque<AutoCloseable> closeables;
     private final LocalAccount defaultAccount;
     private volatile boolean closed;
@@ -97,6 +103,14 @@ public final class LocalAws implements AutoCloseable {
             services.register(ssm);
             this.instances = new LocalInstances(ssm, defaultAccount, region);
             instances.registerLocalMachine();
+            EcrService ecr = new EcrService(clock, containerDir("ecr-"));
+            closeables.push(ecr);
+            services.register(ecr);
+            LambdaService lambdaService = new LambdaService(clock, containerDir("lambda-"), ecr, identities, this::endpoint);
+            closeables.push(lambdaService);
+            services.register(lambdaService);
+            LambdaTasks.attach(ssm, lambdaService);
+            this.lambda = new LocalLambda(lambdaService, ecr);
             FaultEngine engine = new FaultEngine();
             this.faults = new Faults(engine);
             this.server = AwsHttpServer.start(b.port, services,
@@ -105,6 +119,15 @@ public final class LocalAws implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(e);
             throw e;
+        }
+    }
+
+    private Path containerDir(String prefix) {
+        try {
+            Files.createDirectories(dataDir);
+            return Files.createTempDirectory(dataDir, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory under " + dataDir, e);
         }
     }
 
@@ -159,7 +182,7 @@ public final class LocalAws implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return ticker.awaitIdle(timeout);
+        return ticker.awaitIdle(timeout) && lambda.awaitIdle(timeout);
     }
 
     /** @return the account that exists from the start, {@value #DEFAULT_ACCOUNT_ID} */
@@ -255,6 +278,16 @@ public final class LocalAws implements AutoCloseable {
      */
     public LocalRds rds() {
         return new LocalRds(rds);
+    }
+
+    /**
+     * Test hooks into the ECR and Lambda emulation: the public gallery with the
+     * {@code lambda/provided} base images, function logs, transition times.
+     *
+     * @return the Lambda hooks of this LocalAws
+     */
+    public LocalLambda lambda() {
+        return lambda;
     }
 
     /** @return the fault injection of this LocalAws */

@@ -1,6 +1,9 @@
 package dev.opskit.testkit.internal.ssm;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.opskit.testkit.internal.lambda.LambdaService;
+import dev.opskit.testkit.internal.lambda.LambdaTasks;
+import dev.opskit.testkit.internal.protocol.AwsError;
 import dev.opskit.testkit.internal.ssm.SsmModel.Command;
 import dev.opskit.testkit.internal.ssm.SsmModel.Execution;
 import dev.opskit.testkit.internal.ssm.SsmModel.Instance;
@@ -15,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,8 +39,8 @@ import software.amazon.awssdk.utils.ThreadFactoryBuilder;
  * One execution of a maintenance window: its tasks in priority order, lower first, the tasks of
  * one priority at the same time as SSM runs them; each task on its resolved targets with the
  * task's max concurrency and max errors. RUN_COMMAND tasks with {@code AWS-RunShellScript} really
- * run on local instances; other task types are recorded as failed invocations that say LocalAws
- * does not run them.
+ * run on local instances, LAMBDA tasks invoke the function on this LocalAws; other task types are
+ * recorded as failed invocations that say LocalAws does not run them.
  *
  * <p>Time comes from the LocalAws clock: no task starts after the window's cutoff
  * ({@code duration - cutoff} hours after the start); a command still running at the window's
@@ -304,6 +308,9 @@ final class ExecutionRun {
             inv.status = "IN_PROGRESS";
             inv.startTime = clock.instant();
         }
+        if (te.taskType.equals("LAMBDA")) {
+            return invokeLambda(inv);
+        }
         if (!te.taskType.equals("RUN_COMMAND")) {
             return end(inv, "FAILED", "LocalAws records " + te.taskType + " tasks but does not run them ("
                     + te.taskArn + "); use a RUN_COMMAND task with AWS-RunShellScript to run something locally.");
@@ -353,6 +360,32 @@ final class ExecutionRun {
             case "Cancelled" -> end(inv, "CANCELLED", "Cancelled");
             default -> end(inv, "FAILED", "Failed");
         };
+    }
+
+    /** A LAMBDA task: invokes the function on this LocalAws with the task's payload and qualifier. */
+    @SuppressWarnings("unchecked")
+    private String invokeLambda(Invocation inv) {
+        TaskExecution te = inv.task;
+        Map<String, Object> p = te.invocationParameters != null
+                && te.invocationParameters.get("Lambda") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        byte[] payload = p.get("Payload") instanceof String s ? Base64.getDecoder().decode(s) : new byte[0];
+        String qualifier = p.get("Qualifier") instanceof String q ? q : null;
+        LambdaService lambda = LambdaTasks.of(lock).orElse(null);
+        if (lambda == null) {
+            return end(inv, "FAILED", "This LocalAws has no Lambda service to invoke " + te.taskArn + " with.");
+        }
+        try {
+            LambdaService.TaskResult r = lambda.invokeForTask(window.scope.accountId, window.scope.region, te.taskArn,
+                    qualifier, payload);
+            synchronized (lock) {
+                inv.executionId = r.requestId();
+            }
+            return r.functionError() == null ? end(inv, "SUCCESS", "Success")
+                    : end(inv, "FAILED", "The function returned an error (" + r.functionError() + "): "
+                            + (r.payload().length() > 500 ? r.payload().substring(0, 500) + "..." : r.payload()));
+        } catch (AwsError e) {
+            return end(inv, "FAILED", e.code() + ": " + e.getMessage());
+        }
     }
 
     private void setCommand(Command c, String status, String details) {
