@@ -123,6 +123,13 @@ final class ProvidedBase {
             for (Path f : files) {
                 add(entries, f, 0);
             }
+            // A merged /usr as on Amazon Linux 2023: /bin, /lib, /lib64 and /sbin point into /usr.
+            for (String top : List.of("bin", "sbin", "lib", "lib64")) {
+                Path p = Path.of("/", top);
+                if (Files.isSymbolicLink(p)) {
+                    entries.put(top, Entry.link(Files.readSymbolicLink(p).toString()));
+                }
+            }
             // Amazon Linux's sh is bash; Debian's is dash, which the seed's `set -o pipefail` and `source` break.
             entries.remove("usr/bin/sh");
             entries.remove("bin/sh");
