@@ -198,6 +198,12 @@ public final class EcrService implements JsonService, AutoCloseable {
         return digest;
     }
 
+    /** Whether the public gallery has a tag in a repository. */
+    public synchronized boolean galleryHas(String repository, String tag) {
+        Repository repo = gallery().repositories.get(repository);
+        return repo != null && repo.tags.containsKey(tag);
+    }
+
     /** Creates a repository in the public gallery if missing. */
     public synchronized void galleryRepository(String name) {
         Registry reg = gallery();

@@ -411,6 +411,11 @@ final class RegistryServer implements AutoCloseable {
         if (type != null) {
             ex.getResponseHeaders().set("Content-Type", type);
         }
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {

@@ -906,7 +906,7 @@ public final class LambdaService implements RestJsonService, AutoCloseable {
 
     /** The public gallery's host, with the provided base image in it (made on first call). */
     public String publicGallery() {
-        ProvidedBase.publish(ecr);
+        ProvidedBase.publish(ecr, dir.getParent().resolve("cache"));
         return ecr.gallery().host();
     }
 

@@ -65,11 +65,19 @@ final class ProvidedBase {
     private record Built(byte[] layer, String diffId, String architecture) {
     }
 
-    /** Puts the base image into the public gallery (once per gallery). */
-    static synchronized void publish(EcrService ecr) {
+    /**
+     * Puts the base image into the public gallery (once per gallery).
+     *
+     * @param cache where the layer is kept between runs, keyed by the programs it holds and the
+     *     package database's age (so an upgrade of this machine's packages makes a new one)
+     */
+    static synchronized void publish(EcrService ecr, Path cache) {
         Registry gallery = ecr.gallery();
+        if (ecr.galleryHas(REPOSITORY, TAGS.get(0))) {
+            return;
+        }
         ecr.galleryRepository(REPOSITORY);
-        Built b = build();
+        Built b = build(cache);
         String layerDigest = ecr.storeBlob(gallery, REPOSITORY, b.layer());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("architecture", b.architecture());
@@ -100,26 +108,79 @@ final class ProvidedBase {
         }
     }
 
-    private static Built build() {
+    private static Built build(Path cache) {
         Built b = built;
         if (b == null) {
-            b = make();
+            b = cached(cache);
             built = b;
         }
         return b;
+    }
+
+    private static Built cached(Path cache) {
+        String key = key();
+        Path layer = cache.resolve("provided-" + key + ".tar.gz");
+        Path diff = cache.resolve("provided-" + key + ".diffid");
+        try {
+            if (Files.isRegularFile(layer) && Files.isRegularFile(diff)) {
+                return new Built(Files.readAllBytes(layer), Files.readString(diff).trim(), platform());
+            }
+        } catch (IOException e) {
+            // made again below
+        }
+        Built b = make();
+        try {
+            Files.createDirectories(cache);
+            Path tmp = Files.createTempFile(cache, "provided", ".tmp");
+            Files.write(tmp, b.layer());
+            Files.move(tmp, layer, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path tmpDiff = Files.createTempFile(cache, "provided", ".tmp");
+            Files.writeString(tmpDiff, b.diffId());
+            Files.move(tmpDiff, diff, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // The cache is only a shortcut.
+        }
+        return b;
+    }
+
+    /** What the layer depends on: the programs' sizes and times and the package database's time. */
+    private static String key() {
+        StringBuilder k = new StringBuilder("v1");
+        for (String program : PROGRAMS) {
+            Path p = find(program);
+            if (p != null) {
+                try {
+                    k.append(p).append(Files.size(p)).append(Files.getLastModifiedTime(p).toMillis());
+                } catch (IOException e) {
+                    k.append(p);
+                }
+            }
+        }
+        try {
+            k.append(Files.getLastModifiedTime(Path.of("/var/lib/dpkg/status")).toMillis());
+        } catch (IOException e) {
+            k.append("no-dpkg");
+        }
+        return HexFormat.of().formatHex(sha256(k.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    }
+
+    private static String platform() {
+        return Entrypoints.hostArchitecture().equals("arm64") ? "arm64" : "amd64";
     }
 
     private static Built make() {
         try {
             Map<String, Entry> entries = new TreeMap<>();
             Set<Path> files = new LinkedHashSet<>();
+            List<Path> programs = new ArrayList<>();
             for (String program : PROGRAMS) {
                 Path p = find(program);
                 if (p != null) {
-                    files.add(p);
-                    files.addAll(libraries(p));
+                    programs.add(p);
                 }
             }
+            files.addAll(programs);
+            files.addAll(libraries(programs));
             for (Path f : files) {
                 add(entries, f, 0);
             }
@@ -167,8 +228,7 @@ final class ProvidedBase {
             }) {
                 z.write(raw);
             }
-            String arch = Entrypoints.hostArchitecture().equals("arm64") ? "arm64" : "amd64";
-            return new Built(gz.toByteArray(), "sha256:" + HexFormat.of().formatHex(sha256(raw)), arch);
+            return new Built(gz.toByteArray(), "sha256:" + HexFormat.of().formatHex(sha256(raw)), platform());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the provided base image from this machine's programs", e);
         }
@@ -266,10 +326,12 @@ final class ProvidedBase {
         return null;
     }
 
-    /** The shared libraries a program loads, with the dynamic loader, as {@code ldd} lists them. */
-    private static List<Path> libraries(Path program) throws IOException {
+    /** The shared libraries programs load, with the dynamic loader, as one {@code ldd} run lists them. */
+    private static List<Path> libraries(List<Path> programs) throws IOException {
         List<Path> out = new ArrayList<>();
-        Process p = new ProcessBuilder("ldd", program.toString()).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of("ldd"));
+        programs.forEach(p -> cmd.add(p.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text;
         try (InputStream in = p.getInputStream()) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -281,6 +343,9 @@ final class ProvidedBase {
         }
         for (String line : text.split("\n")) {
             line = line.trim();
+            if (line.endsWith(":")) {
+                continue;
+            }
             int arrow = line.indexOf("=> ");
             String path = arrow >= 0 ? line.substring(arrow + 3) : line;
             int paren = path.indexOf(" (");
