@@ -147,7 +147,7 @@ final class Invoker implements AutoCloseable {
         }
         long from = env.logSize();
         long t0 = System.nanoTime();
-        long deadline = clock.millis() + code.timeout() * 1000L;
+        long deadline = System.currentTimeMillis() + code.timeout() * 1000L;
         Invocation inv = new Invocation(requestId, payload, deadline, invokedArn, clientContext);
         text.append("START RequestId: ").append(requestId).append(" Version: ").append(version).append('\n');
         env.deliver(inv);
