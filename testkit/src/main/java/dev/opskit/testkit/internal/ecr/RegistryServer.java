@@ -53,6 +53,8 @@ final class RegistryServer implements AutoCloseable {
     private final boolean gallery;
     private final HttpsServer http;
     private final ExecutorService executor;
+    /** The running SHA-256 of each upload in progress, so that finishing it reads nothing again. */
+    private final java.util.Map<String, MessageDigest> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     RegistryServer(EcrService service, Registry registry, boolean gallery, SSLContext tls) {
         this.service = service;
@@ -225,8 +227,11 @@ final class RegistryServer implements AutoCloseable {
             }
             String id = UUID.randomUUID().toString();
             Path part = uploadFile(id);
-            try (InputStream in = ex.getRequestBody()) {
-                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            MessageDigest md = sha256();
+            running.put(id, md);
+            try (InputStream in = ex.getRequestBody();
+                 OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(part), md)) {
+                in.transferTo(out);
             }
             String digest = query.get("digest");
             if (digest != null) {
@@ -243,17 +248,11 @@ final class RegistryServer implements AutoCloseable {
         }
         switch (method) {
             case "PATCH" -> {
-                try (InputStream in = ex.getRequestBody();
-                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.APPEND)) {
-                    in.transferTo(out);
-                }
+                append(ex, uuid, part);
                 accepted(ex, base + uuid, Files.size(part), uuid);
             }
             case "PUT" -> {
-                try (InputStream in = ex.getRequestBody();
-                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.APPEND)) {
-                    in.transferTo(out);
-                }
+                append(ex, uuid, part);
                 String digest = query.get("digest");
                 if (digest == null) {
                     throw new RegistryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content");
@@ -268,12 +267,28 @@ final class RegistryServer implements AutoCloseable {
             }
             case "DELETE" -> {
                 drain(ex);
+                running.remove(uuid);
                 Files.deleteIfExists(part);
                 send(ex, 204, null, new byte[0]);
             }
             default -> {
                 drain(ex);
                 throw new RegistryError(405, "UNSUPPORTED", method + " is not supported on uploads");
+            }
+        }
+    }
+
+    private void append(HttpExchange ex, String uuid, Path part) throws IOException {
+        MessageDigest md = running.get(uuid);
+        if (md == null) {
+            drain(ex);
+            throw new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");
+        }
+        synchronized (md) {
+            try (InputStream in = ex.getRequestBody();
+                 OutputStream out = new java.security.DigestOutputStream(
+                         Files.newOutputStream(part, StandardOpenOption.APPEND), md)) {
+                in.transferTo(out);
             }
         }
     }
@@ -294,7 +309,8 @@ final class RegistryServer implements AutoCloseable {
 
     private void finish(HttpExchange ex, String name, String uuid, String digest) throws IOException {
         Path part = uploadFile(uuid);
-        String actual = digestOf(part);
+        MessageDigest md = running.remove(uuid);
+        String actual = md == null ? digestOf(part) : "sha256:" + HexFormat.of().formatHex(md.digest());
         if (!actual.equals(digest)) {
             Files.deleteIfExists(part);
             throw new RegistryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content");
