@@ -15,13 +15,14 @@ import dev.opskit.lambda.event.AliasMoved;
 import dev.opskit.lambda.event.VersionPublished;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
@@ -31,6 +32,9 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 class ContainerFunctionsIT {
     @TempDir
     static Path dataDir;
+
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().configure(b -> b.dataDir(dataDir)).perClass();
     @TempDir
     static Path cache;
     @TempDir
@@ -42,22 +46,13 @@ class ContainerFunctionsIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
+        aws = AWS.aws();
         assumeTrue(aws.lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
         aws.lambda().transitionTime(Duration.ofMillis(100));
-        ctx = aws.context();
+        ctx = AWS.context();
         lambda = ctx.client(LambdaClient.class, LambdaClient::builder);
     }
 
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
-    }
 
     private static List<String> versions(String fn) {
         return lambda.listVersionsByFunction(r -> r.functionName(fn)).versions().stream()

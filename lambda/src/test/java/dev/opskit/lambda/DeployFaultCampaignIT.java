@@ -8,13 +8,14 @@ import dev.opskit.core.AwsContext;
 import dev.opskit.core.OpsException;
 import dev.opskit.core.event.Retrying;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
@@ -27,6 +28,9 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 class DeployFaultCampaignIT {
     @TempDir
     static Path dataDir;
+
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().configure(b -> b.dataDir(dataDir)).perClass();
     @TempDir
     static Path cache;
 
@@ -35,22 +39,12 @@ class DeployFaultCampaignIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
+        aws = AWS.aws();
         assumeTrue(aws.lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
         aws.lambda().transitionTime(Duration.ofMillis(100));
-        ctx = aws.context();
+        ctx = AWS.context();
     }
 
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.faults().clear();
-            aws.close();
-        }
-    }
 
     @Test
     void throttlingServerErrorsAndDroppedConnectionsDoNotChangeTheResult() {

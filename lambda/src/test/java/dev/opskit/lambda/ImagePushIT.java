@@ -7,13 +7,14 @@ import dev.opskit.core.AwsContext;
 import dev.opskit.core.ConflictException;
 import dev.opskit.lambda.event.ImagePushProgress;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageDetail;
@@ -24,6 +25,9 @@ class ImagePushIT {
 
     @TempDir
     static Path dataDir;
+
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().configure(b -> b.dataDir(dataDir)).perClass();
     @TempDir
     static Path cache;
 
@@ -32,15 +36,10 @@ class ImagePushIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
     }
 
-    @AfterAll
-    static void stop() {
-        ctx.close();
-        aws.close();
-    }
 
     static ContainerImage seedImage() {
         return ContainerImage.from("public.ecr.aws/lambda/provided:al2023")

@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
@@ -28,6 +28,9 @@ class EcrRegistryIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().configure(b -> b.dataDir(dataDir)).perClass();
+
     static LocalAws aws;
     static AwsContext ctx;
     static EcrClient ecr;
@@ -35,17 +38,12 @@ class EcrRegistryIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
-        ctx = aws.context();
+        aws = AWS.aws();
+        ctx = AWS.context();
         ecr = ctx.client(EcrClient.class, EcrClient::builder);
         images = TestImages.using(aws, ecr);
     }
 
-    @AfterAll
-    static void stop() {
-        ctx.close();
-        aws.close();
-    }
 
     @Test
     void nothingIsCreatedOnPushAndTheRegistryWantsTheEcrPassword() throws Exception {

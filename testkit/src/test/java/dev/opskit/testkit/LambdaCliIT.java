@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,13 @@ class LambdaCliIT {
     static Path dataDir;
 
     @RegisterExtension
-    static final LocalAwsForCli LOCAL = new LocalAwsForCli(() -> LocalAws.builder().dataDir(dataDir).start());
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder()
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
+    @BeforeAll
+    static void needsTheCli() {
+        AwsCli.assumeInstalled();
+    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json(String s) throws Exception {
@@ -35,7 +42,7 @@ class LambdaCliIT {
     @Test
     @SuppressWarnings("unchecked")
     void ecrAndLambdaCommandsWorkOnAnImageOfTheSeed(@TempDir Path work) throws Exception {
-        AwsCli cli = LOCAL.cli();
+        AwsCli cli = AwsCli.against(AWS.aws(), AWS.aws().defaultAccount());
         Map<String, Object> created = json(cli.ok("ecr", "create-repository", "--repository-name", "cli-fn",
                 "--image-scanning-configuration", "scanOnPush=true", "--image-tag-mutability", "IMMUTABLE"));
         String uri = (String) ((Map<String, Object>) created.get("repository")).get("repositoryUri");
@@ -54,14 +61,14 @@ class LambdaCliIT {
         assertThat(password).isNotEmpty().doesNotContain(":");
 
         String image;
-        try (AwsContext ctx = LOCAL.aws().context()) {
-            image = TestImages.using(LOCAL.aws(), ctx.client(EcrClient.class, EcrClient::builder))
+        try (AwsContext ctx = AWS.aws().context()) {
+            image = TestImages.using(AWS.aws(), ctx.client(EcrClient.class, EcrClient::builder))
                     .push("cli-fn", "v1", TestImages.seed(), List.of("function.handler"));
         }
         Map<String, Object> images = json(cli.ok("ecr", "describe-images", "--repository-name", "cli-fn"));
         assertThat(images.get("imageDetails").toString()).contains(image.substring(image.indexOf('@') + 1), "v1");
 
-        assumeTrue(LOCAL.aws().lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
+        assumeTrue(AWS.aws().lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
         cli.ok("lambda", "create-function", "--function-name", "cli-fn", "--package-type", "Image",
                 "--code", "ImageUri=" + uri + ":v1", "--role", "arn:aws:iam::" + LocalAws.DEFAULT_ACCOUNT_ID + ":role/r");
         cli.ok("lambda", "wait", "function-active-v2", "--function-name", "cli-fn");

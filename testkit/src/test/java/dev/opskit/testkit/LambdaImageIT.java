@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -39,6 +39,9 @@ class LambdaImageIT {
     @TempDir
     static Path dataDir;
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().configure(b -> b.dataDir(dataDir)).perClass();
+
     static LocalAws aws;
     static AwsContext ctx;
     static EcrClient ecr;
@@ -47,25 +50,16 @@ class LambdaImageIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.builder().dataDir(dataDir).start();
+        aws = AWS.aws();
         assumeTrue(aws.lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
         aws.lambda().transitionTime(java.time.Duration.ofMillis(50));
-        ctx = aws.context();
+        ctx = AWS.context();
         ecr = ctx.client(EcrClient.class, EcrClient::builder);
         lambda = ctx.client(LambdaClient.class, LambdaClient::builder);
         ecr.createRepository(r -> r.repositoryName("fns"));
         images = TestImages.using(aws, ecr);
     }
 
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
-    }
 
     private static FunctionConfiguration create(String name, String image, int timeout) {
         lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(ROLE)

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +30,18 @@ class LambdaMaintenanceWindowIT {
     static Path dataDir;
 
     @RegisterExtension
-    static final LocalAwsForCli LOCAL =
-            new LocalAwsForCli(() -> LocalAws.builder().clock(TIME.clock()).dataDir(dataDir).start());
+    static final LocalAwsExtension AWS = LocalAwsExtension.builder().clock(TIME.clock())
+            .configure(b -> b.dataDir(dataDir)).perClass();
+
+    @BeforeAll
+    static void needsTheCli() {
+        AwsCli.assumeInstalled();
+    }
 
     @Test
     @SuppressWarnings("unchecked")
     void aLambdaTaskRunsTheFunctionWithItsPayload() throws Exception {
-        LocalAws aws = LOCAL.aws();
+        LocalAws aws = AWS.aws();
         assumeTrue(aws.lambda().sandboxAvailable(), "bubblewrap cannot isolate functions here");
         aws.lambda().transitionTime(Duration.ZERO);
         String arn;
@@ -49,7 +55,7 @@ class LambdaMaintenanceWindowIT {
                     .functionArn();
             lambda.waiter().waitUntilFunctionActiveV2(r -> r.functionName("window-fn"));
         }
-        AwsCli cli = LOCAL.cli();
+        AwsCli cli = AwsCli.against(AWS.aws(), AWS.aws().defaultAccount());
         String windowId = (String) json(cli.ok("ssm", "create-maintenance-window", "--name", "lambda-window",
                 "--schedule", "rate(5 minutes)", "--duration", "2", "--cutoff", "1", "--allow-unassociated-targets"))
                 .get("WindowId");
