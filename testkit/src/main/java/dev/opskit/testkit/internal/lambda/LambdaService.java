@@ -194,7 +194,10 @@ public final class LambdaService implements RestJsonService, AutoCloseable {
      * @throws AwsError as Invoke would answer
      */
     public TaskResult invokeForTask(String accountId, String region, String function, String qualifier, byte[] payload) {
-        Target t = target(accountId, region, function, qualifier);
+        Target t;
+        synchronized (this) {
+            t = target(accountId, region, function, qualifier);
+        }
         Invoker.Result res = run(t, payload, null);
         return new TaskResult(res.requestId(), res.functionError(), new String(res.payload(), StandardCharsets.UTF_8), res.log());
     }
