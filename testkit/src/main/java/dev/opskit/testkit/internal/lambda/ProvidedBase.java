@@ -137,6 +137,14 @@ final class ProvidedBase {
             Path tmpDiff = Files.createTempFile(cache, "provided", ".tmp");
             Files.writeString(tmpDiff, b.diffId());
             Files.move(tmpDiff, diff, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // Layers of programs since upgraded are of no use any more.
+            try (var old = Files.newDirectoryStream(cache, "provided-*")) {
+                for (Path p : old) {
+                    if (!p.getFileName().toString().startsWith("provided-" + key + ".")) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
         } catch (IOException e) {
             // The cache is only a shortcut.
         }
