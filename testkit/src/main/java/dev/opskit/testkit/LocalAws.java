@@ -8,6 +8,7 @@ import dev.opskit.testkit.internal.db.DbServers;
 import dev.opskit.testkit.internal.ecr.EcrService;
 import dev.opskit.testkit.internal.lambda.LambdaService;
 import dev.opskit.testkit.internal.lambda.LambdaTasks;
+import dev.opskit.testkit.internal.lambda.WorkDirs;
 import dev.opskit.testkit.internal.rds.RdsActions;
 import dev.opskit.testkit.internal.rds.RdsBackend;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
@@ -19,10 +20,8 @@ import dev.opskit.testkit.internal.ssm.SsmService;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import dev.opskit.testkit.internal.sts.StsService;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,10 +102,10 @@ public final class LocalAws implements AutoCloseable {
             services.register(ssm);
             this.instances = new LocalInstances(ssm, defaultAccount, region);
             instances.registerLocalMachine();
-            EcrService ecr = new EcrService(clock, containerDir("ecr-"));
+            EcrService ecr = new EcrService(clock, WorkDirs.create(dataDir, "ecr-"));
             closeables.push(ecr);
             services.register(ecr);
-            LambdaService lambdaService = new LambdaService(clock, containerDir("lambda-"), ecr, identities, this::endpoint);
+            LambdaService lambdaService = new LambdaService(clock, WorkDirs.create(dataDir, "lambda-"), ecr, identities, this::endpoint);
             closeables.push(lambdaService);
             services.register(lambdaService);
             LambdaTasks.attach(ssm, lambdaService);
@@ -119,15 +118,6 @@ public final class LocalAws implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(e);
             throw e;
-        }
-    }
-
-    private Path containerDir(String prefix) {
-        try {
-            Files.createDirectories(dataDir);
-            return Files.createTempDirectory(dataDir, prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory under " + dataDir, e);
         }
     }
 
