@@ -144,7 +144,7 @@ public final class DeployRun {
                         + c.lastUpdateStatusReasonCodeAsString() + ": " + c.lastUpdateStatusReason()
                         + "; the function still runs its previous code; fix the cause and deploy again")
                 .succeedWhen(c -> c.state() == State.ACTIVE && c.lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL)
-                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)))
+                .backoff(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5)))
                 .deadline(spec.deadline())
                 .clock(ctx.clock())
                 .events(ctx)
