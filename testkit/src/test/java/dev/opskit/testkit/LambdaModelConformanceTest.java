@@ -31,16 +31,12 @@ class LambdaModelConformanceTest {
     @Test
     void everyLambdaRouteIsTheModelsHttpBinding() throws Exception {
         ServiceModel model = ServiceModel.load("lambda", "2015-03-31");
-        ServiceModel old = ServiceModel.load("lambda", "2014-11-11");
         EcrService ecr = new EcrService(Clock.systemUTC(), dir.resolve("ecr"));
         try (LambdaService lambda = new LambdaService(Clock.systemUTC(), dir.resolve("lambda"), ecr,
                 new Identities(Clock.systemUTC()), () -> URI.create("http://127.0.0.1:1"))) {
             assertThat(lambda.routes()).hasSizeGreaterThan(10);
             for (Route r : lambda.routes()) {
                 Map<String, Object> op = model.operation(r.operation());
-                if (op == null) {
-                    op = old.operation(r.operation());
-                }
                 assertThat(op).as(r.operation()).isNotNull();
                 Map<String, Object> http = map(op.get("http"));
                 assertThat(r.method()).as(r.operation()).isEqualTo(http.get("method"));

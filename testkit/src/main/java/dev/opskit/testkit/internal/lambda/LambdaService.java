@@ -109,8 +109,7 @@ public final class LambdaService implements RestJsonService, AutoCloseable {
                 Route.signed("GET", BASE + "/{FunctionName}/aliases/{Name}", "GetAlias"),
                 Route.signed("PUT", BASE + "/{FunctionName}/aliases/{Name}", "UpdateAlias"),
                 Route.signed("DELETE", BASE + "/{FunctionName}/aliases/{Name}", "DeleteAlias"),
-                Route.signed("POST", BASE + "/{FunctionName}/invocations", "Invoke"),
-                Route.signed("POST", "/2014-11-13/functions/{FunctionName}/invoke-async/", "InvokeAsync"));
+                Route.signed("POST", BASE + "/{FunctionName}/invocations", "Invoke"));
     }
 
     @Override
@@ -246,10 +245,7 @@ public final class LambdaService implements RestJsonService, AutoCloseable {
             Map<String, Object> tags = map(j.body().get("Tags"));
             tags.forEach((k, v) -> fn.tags.put(k, String.valueOf(v)));
             functions.put(key, fn);
-            if (Boolean.TRUE.equals(j.body().get("Publish"))) {
-                // Published once the function is Active, like Lambda's Publish flag.
-                fn.lastVersion = 0;
-            }
+            // With Publish, version 1 is published once the function is Active.
             schedule(fn, true, Boolean.TRUE.equals(j.body().get("Publish")));
             return RestResponse.json(201, configuration(fn, "$LATEST"));
         }
