@@ -105,7 +105,8 @@ public final class LocalAws implements AutoCloseable {
             EcrService ecr = new EcrService(clock, WorkDirs.create(dataDir, "ecr-"));
             closeables.push(ecr);
             services.register(ecr);
-            LambdaService lambdaService = new LambdaService(clock, WorkDirs.create(dataDir, "lambda-"), ecr, identities, this::endpoint);
+            LambdaService lambdaService = new LambdaService(clock, WorkDirs.create(dataDir, "lambda-"), ecr,
+                    identities, this::endpoint);
             closeables.push(lambdaService);
             services.register(lambdaService);
             LambdaTasks.attach(ssm, lambdaService);
