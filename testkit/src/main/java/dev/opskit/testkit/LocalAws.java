@@ -9,6 +9,8 @@ import dev.opskit.testkit.internal.ecr.EcrService;
 import dev.opskit.testkit.internal.lambda.LambdaService;
 import dev.opskit.testkit.internal.lambda.LambdaTasks;
 import dev.opskit.testkit.internal.lambda.WorkDirs;
+import dev.opskit.testkit.internal.organizations.Organization;
+import dev.opskit.testkit.internal.organizations.OrganizationsService;
 import dev.opskit.testkit.internal.rds.RdsActions;
 import dev.opskit.testkit.internal.rds.RdsBackend;
 import dev.opskit.testkit.internal.server.AwsHttpServer;
@@ -17,6 +19,9 @@ import dev.opskit.testkit.internal.server.ServiceRegistry;
 import dev.opskit.testkit.internal.server.SigV4Verifier;
 import dev.opskit.testkit.internal.server.Ticker;
 import dev.opskit.testkit.internal.ssm.SsmService;
+import dev.opskit.testkit.internal.sso.IdentityCenter;
+import dev.opskit.testkit.internal.sso.SsoOidcService;
+import dev.opskit.testkit.internal.sso.SsoPortalService;
 import dev.opskit.testkit.internal.sts.AccessKey;
 import dev.opskit.testkit.internal.sts.Identities;
 import dev.opskit.testkit.internal.sts.StsService;
@@ -74,6 +79,8 @@ public final class LocalAws implements AutoCloseable {
     private final LocalLambda lambda;
     private final Deque<AutoCloseable> closeables;
     private final LocalAccount defaultAccount;
+    private final IdentityCenter identityCenter;
+    private final Organization organization;
     private volatile boolean closed;
 
     private LocalAws(Builder b) {
@@ -92,6 +99,11 @@ public final class LocalAws implements AutoCloseable {
             // Registration point: each emulated service is created here, registered under its
             // SigV4 signing name, and (if AutoCloseable) pushed so that close() stops it.
             services.register(new StsService(identities));
+            this.organization = new Organization(identities, DEFAULT_ACCOUNT_ID);
+            services.register(new OrganizationsService(identities, organization));
+            this.identityCenter = new IdentityCenter(identities, clock);
+            services.register(new SsoOidcService(identityCenter));
+            services.register(new SsoPortalService(identityCenter));
             DbServers dbServers = new DbServers(dataDir);
             closeables.push(dbServers);
             this.rds = new RdsBackend(timings, dbServers, ticker);
@@ -116,6 +128,7 @@ public final class LocalAws implements AutoCloseable {
             this.server = AwsHttpServer.start(b.port, services,
                     new SigV4Verifier(identities, Clock.systemUTC()), engine, clock);
             closeables.push(server);
+            identityCenter.startUrl(server.endpoint() + "/start");
         } catch (RuntimeException e) {
             closeQuietly(e);
             throw e;
@@ -279,6 +292,34 @@ public final class LocalAws implements AutoCloseable {
      */
     public LocalLambda lambda() {
         return lambda;
+    }
+
+    /**
+     * The IAM Identity Center: permission sets per account, device logins and their approval.
+     *
+     * @return the SSO hooks of this LocalAws
+     */
+    public LocalSso sso() {
+        return new LocalSso(identityCenter, endpoint());
+    }
+
+    /**
+     * IAM roles with trust policies, external ids and session limits, for {@code AssumeRole}.
+     *
+     * @return the role hooks of this LocalAws
+     */
+    public LocalRoles roles() {
+        return new LocalRoles(identities.roles());
+    }
+
+    /**
+     * The organization every account belongs to: names, management account, delegated
+     * administrators.
+     *
+     * @return the Organizations hooks of this LocalAws
+     */
+    public LocalOrganization organization() {
+        return new LocalOrganization(organization, identities);
     }
 
     /** @return the fault injection of this LocalAws */

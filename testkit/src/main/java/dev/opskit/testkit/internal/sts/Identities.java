@@ -26,6 +26,8 @@ public final class Identities {
     private final Map<String, AccessKey> rootKeys = new ConcurrentHashMap<>();
     private final Map<String, AccessKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> roleIds = new ConcurrentHashMap<>();
+    private final Map<String, String> accountNames = new ConcurrentHashMap<>();
+    private final Roles roles = new Roles();
 
     public Identities(Clock clock) {
         this.clock = clock;
@@ -33,6 +35,35 @@ public final class Identities {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The roles defined with a trust policy; other role names are assumable by anyone. */
+    public Roles roles() {
+        return roles;
+    }
+
+    /** The account's display name (SSO and Organizations show it); {@code account-<id>} unless set. */
+    public String accountName(String accountId) {
+        return accountNames.getOrDefault(accountId, "account-" + accountId);
+    }
+
+    /** The account's root email address, derived from its name. */
+    public String accountEmail(String accountId) {
+        return accountName(accountId).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.+-]", "-")
+                + "@example.com";
+    }
+
+    /**
+     * Names an account.
+     *
+     * @throws InvalidInputException if the name is blank or longer than 50 characters (the
+     *     Organizations limit)
+     */
+    public void nameAccount(String accountId, String name) {
+        if (name == null || name.isBlank() || name.length() > 50) {
+            throw new InvalidInputException("account name", name, "give 1 to 50 characters, e.g. prod-payments");
+        }
+        accountNames.put(accountId, name);
     }
 
     /**
@@ -79,9 +110,15 @@ public final class Identities {
 
     /** Issues temporary credentials for a role session; the caller has checked the account exists. */
     public AccessKey issueSession(String accountId, String roleName, String sessionName, Duration duration) {
+        return issueSession(accountId, roleName, sessionName, duration, null);
+    }
+
+    /** Issues temporary credentials for a role session that carries a source identity (or null). */
+    public AccessKey issueSession(String accountId, String roleName, String sessionName, Duration duration,
+            String sourceIdentity) {
         String roleId = roleIds.computeIfAbsent(accountId + "/" + roleName, k -> "AROA" + randomUpper(17));
         Principal.RoleSession session = new Principal.RoleSession(accountId, roleName, roleId, sessionName,
-                clock.instant().plus(duration));
+                clock.instant().plus(duration), sourceIdentity);
         // Real session tokens are long opaque blobs; length matters to clients that store them.
         AccessKey key = new AccessKey(newKeyId("ASIA"), Secret.of(randomSecret(40)),
                 Secret.of("FwoGZXIvYXdzE" + randomSecret(300)), session);

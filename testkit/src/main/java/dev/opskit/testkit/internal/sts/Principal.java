@@ -28,7 +28,12 @@ public sealed interface Principal permits Principal.AccountRoot, Principal.RoleS
 
     /** A session of an assumed role, with its temporary credentials' expiry. */
     record RoleSession(String accountId, String roleName, String roleId, String sessionName,
-            Instant expiration) implements Principal {
+            Instant expiration, String sourceIdentity) implements Principal {
+        /** A session without a source identity. */
+        public RoleSession(String accountId, String roleName, String roleId, String sessionName, Instant expiration) {
+            this(accountId, roleName, roleId, sessionName, expiration, null);
+        }
+
         @Override
         public String arn() {
             return "arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + sessionName;

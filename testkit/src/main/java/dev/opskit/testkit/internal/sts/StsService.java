@@ -12,10 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * STS over awsQuery: {@code GetCallerIdentity} and {@code AssumeRole}. Roles are not modelled
- * as IAM resources: any role name in an account that exists in this LocalAws can be assumed,
- * and the session's temporary keys act in that account. Input limits come from the STS model
- * (botocore {@code sts/2011-06-15/service-2.json}).
+ * STS over awsQuery: {@code GetCallerIdentity} and {@code AssumeRole}. A role defined in
+ * {@link Roles} is assumed only by the principals its trust names, with its external id, for at
+ * most its maximum session; any other role name in an account that exists in this LocalAws can be
+ * assumed by anyone. The session's temporary keys act in the role's account; a session assumed
+ * with a role session's keys (role chaining) lasts at most one hour and keeps the caller's source
+ * identity. Input limits come from the STS model (botocore {@code sts/2011-06-15/service-2.json}).
  */
 public final class StsService implements QueryService {
     public static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -23,6 +25,7 @@ public final class StsService implements QueryService {
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]*");
+    private static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]*");
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
     private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final Duration CHAINED_MAX = Duration.ofHours(1);
@@ -66,7 +69,8 @@ public final class StsService implements QueryService {
         Validation v = new Validation();
         String roleArn = v.string(request, "RoleArn", "roleArn", true, 20, 2048, null);
         String sessionName = v.string(request, "RoleSessionName", "roleSessionName", true, 2, 64, SESSION_NAME);
-        v.string(request, "ExternalId", "externalId", false, 2, 1224, EXTERNAL_ID);
+        String externalId = v.string(request, "ExternalId", "externalId", false, 2, 1224, EXTERNAL_ID);
+        String sourceIdentity = v.string(request, "SourceIdentity", "sourceIdentity", false, 2, 64, SOURCE_IDENTITY);
         v.string(request, "Policy", "policy", false, 1, 2048, null);
         Integer seconds = request.integer("DurationSeconds");
         if (seconds != null && (seconds < 900 || seconds > 43200)) {
@@ -100,11 +104,33 @@ public final class StsService implements QueryService {
                     + " (account " + account + " does not exist in this LocalAws; create it with createAccount)");
         }
         Duration duration = Duration.ofSeconds(seconds == null ? 3600 : seconds);
-        if (caller instanceof Principal.RoleSession && duration.compareTo(CHAINED_MAX) > 0) {
-            throw AwsError.badRequest("ValidationError",
-                    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+        String inherited = null;
+        if (caller instanceof Principal.RoleSession s) {
+            if (duration.compareTo(CHAINED_MAX) > 0) {
+                throw AwsError.badRequest("ValidationError", "The requested DurationSeconds exceeds the 1 hour "
+                        + "session limit for roles assumed by role chaining.");
+            }
+            inherited = s.sourceIdentity();
         }
-        AccessKey key = identities.issueSession(account, roleName, sessionName, duration);
+        Roles.Role role = identities.roles().find(account, roleName).orElse(null);
+        if (role != null) {
+            // AWS answers a principal the trust does not name and a wrong or missing external id alike.
+            if (!role.trusts(caller) || (role.externalId() != null && !role.externalId().equals(externalId))) {
+                throw new AwsError("AccessDenied", 403, true, "User: " + caller.arn()
+                        + " is not authorized to perform: sts:AssumeRole on resource: " + role.arn());
+            }
+            if (duration.compareTo(role.maxSession()) > 0) {
+                throw AwsError.badRequest("ValidationError", "The requested DurationSeconds exceeds the "
+                        + "MaxSessionDuration set for this role.");
+            }
+        }
+        if (inherited != null && sourceIdentity != null && !inherited.equals(sourceIdentity)) {
+            throw new AwsError("AccessDenied", 403, true, "User: " + caller.arn() + " is not authorized to perform: "
+                    + "sts:SetSourceIdentity on resource: " + roleArn + " (a chained session keeps its source identity "
+                    + inherited + ")");
+        }
+        AccessKey key = identities.issueSession(account, roleName, sessionName, duration,
+                inherited != null ? inherited : sourceIdentity);
         Principal.RoleSession session = (Principal.RoleSession) key.principal();
         return Xml.element("AssumeRoleResult")
                 .add(Xml.element("Credentials")
@@ -115,7 +141,8 @@ public final class StsService implements QueryService {
                 .add(Xml.element("AssumedRoleUser")
                         .add("AssumedRoleId", session.userId())
                         .add("Arn", session.arn()))
-                .add("PackedPolicySize", tags.isEmpty() ? null : 1);
+                .add("PackedPolicySize", tags.isEmpty() ? null : 1)
+                .add("SourceIdentity", session.sourceIdentity());
     }
 
     private Principal caller(QueryRequest request) {
