@@ -36,7 +36,7 @@ class LauncherIT {
     Path dataDir;
 
     /** A launcher process and the lines it printed. */
-    private record Launcher(Process process, Map<String, String> lines) {
+    private record Launcher(Process process, Map<String, String> lines, BufferedReader out) {
         URI endpoint() {
             return URI.create(lines.get("endpoint"));
         }
@@ -72,7 +72,7 @@ class LauncherIT {
             assertThat(line).as("line %d of the launcher's output", i + 1).isNotNull().contains("=");
             lines.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
         }
-        return new Launcher(p, lines);
+        return new Launcher(p, lines, out);
     }
 
     @Test
@@ -157,6 +157,42 @@ class LauncherIT {
             assertThat(defaultRegion.lines()).containsEntry("region", "ap-northeast-1");
         } finally {
             defaultRegion.stop();
+        }
+    }
+
+    @Test
+    void createsAccountsWithPermissionSetsAndRolesFromItsOptions() throws Exception {
+        Launcher l = start(Map.of(), "--accounts", "2", "--permission-set", "ReadOnly", "--role", "deploy",
+                "--external-id", "ext-1");
+        try {
+            Map<String, String> more = new LinkedHashMap<>();
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String line = l.out().readLine();
+                assertThat(line).as("line %d after the first six", i + 1).isNotNull().contains("=");
+                String key = line.substring(0, line.indexOf('='));
+                String value = line.substring(line.indexOf('=') + 1);
+                if (key.equals("member_account")) {
+                    members.add(value);
+                } else {
+                    more.put(key, value);
+                }
+            }
+            assertThat(more).containsEntry("sso_start_url", l.lines().get("endpoint") + "/start")
+                    .containsEntry("sso_region", "us-east-1");
+            assertThat(members).containsExactly("100000000001 account-100000000001",
+                    "100000000002 account-100000000002");
+
+            AwsCli cli = l.cli("us-east-1");
+            AwsCli.Result refused = cli.run("sts", "assume-role", "--role-arn", "arn:aws:iam::100000000002:role/deploy",
+                    "--role-session-name", "ops");
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.err()).contains("AccessDenied");
+            assertThat(cli.ok("sts", "assume-role", "--role-arn", "arn:aws:iam::100000000002:role/deploy",
+                    "--role-session-name", "ops", "--external-id", "ext-1"))
+                    .contains("arn:aws:sts::100000000002:assumed-role/deploy/ops");
+        } finally {
+            l.stop();
         }
     }
 
