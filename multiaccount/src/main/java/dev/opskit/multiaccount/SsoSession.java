@@ -66,6 +66,11 @@ public final class SsoSession implements AutoCloseable {
         this.cache = cache;
         this.bus = bus;
         this.clock = clock;
+        try {
+            this.lastToken = cache.read(sessionName).map(CachedToken::accessToken).orElse(null);
+        } catch (RuntimeException e) {
+            // an unreadable cache shows up as a login-required error on first use
+        }
         this.tokens = SsoOidcTokenProvider.builder().sessionName(sessionName)
                 .ssoOidcClient(ssoContext.client(SsoOidcClient.class, SsoOidcClient::builder)).build();
     }

@@ -133,8 +133,9 @@ public final class DeviceLogin {
             } catch (SlowDownException e) {
                 // RFC 8628: every later poll waits five seconds longer.
                 interval = interval.plusSeconds(5);
+                Duration remaining = Duration.between(clock.instant(), giveUp);
                 try {
-                    sleeper.sleep(interval);
+                    sleeper.sleep(remaining.compareTo(interval) < 0 ? remaining : interval);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new SsoLoginException("Interrupted while waiting for the approval of code "

@@ -296,19 +296,21 @@ public final class IdentityCenter {
             throw oidcError("ExpiredTokenException", 400, "expired_token", "The device code has expired");
         }
         synchronized (d) {
+            Instant last = d.lastPoll;
+            d.lastPoll = now;
+            if (d.state == DeviceState.PENDING || d.state == DeviceState.APPROVED) {
+                if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                        || (last != null && Duration.between(last, now).compareTo(d.interval.dividedBy(2)) < 0)) {
+                    throw oidcError("SlowDownException", 400, "slow_down",
+                            "Client is polling too fast; wait the interval plus 5 seconds");
+                }
+            }
             switch (d.state) {
                 case DENIED -> throw oidcError("AccessDeniedException", 400, "access_denied",
                         "The user denied the authorization request");
                 case USED -> throw oidcError("InvalidGrantException", 400, "invalid_grant",
                         "The device code was already exchanged for a token");
                 case PENDING -> {
-                    Instant last = d.lastPoll;
-                    d.lastPoll = now;
-                    if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                            || (last != null && Duration.between(last, now).compareTo(d.interval.dividedBy(2)) < 0)) {
-                        throw oidcError("SlowDownException", 400, "slow_down",
-                                "Client is polling too fast; wait the interval plus 5 seconds");
-                    }
                     throw oidcError("AuthorizationPendingException", 400, "authorization_pending",
                             "Authorization is still pending");
                 }
