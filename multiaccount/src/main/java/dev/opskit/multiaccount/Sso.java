@@ -171,7 +171,7 @@ public final class Sso {
 
         /**
          * Takes start URL, region and session name from an {@code [sso-session NAME]} section of
-         * the AWS config file.
+         * the AWS config file (the one {@link #configFile} names, if called before).
          *
          * @param sessionName the section's name
          * @return this builder
