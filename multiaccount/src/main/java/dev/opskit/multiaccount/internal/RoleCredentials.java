@@ -1,5 +1,7 @@
 package dev.opskit.multiaccount.internal;
 
+import dev.opskit.core.CallRetries;
+import dev.opskit.core.OpsException;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.multiaccount.event.CredentialsIssued;
 import java.time.Clock;
@@ -7,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.utils.IoUtils;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -37,7 +40,15 @@ public final class RoleCredentials implements AwsCredentialsProvider, SdkAutoClo
 
     @Override
     public AwsCredentials resolveCredentials() {
-        AwsCredentials c = delegate.resolveCredentials();
+        AwsCredentials c;
+        try {
+            c = delegate.resolveCredentials();
+        } catch (SdkException e) {
+            String operation = source.equals("sso") ? "SSO GetRoleCredentials" : "STS AssumeRole";
+            throw new OpsException(operation + " for " + role + " in account " + accountId + " failed"
+                    + (CallRetries.isThrottling(e) ? " while throttled, after retrying until its deadline" : "")
+                    + ": " + e.getMessage(), accountId, CallRetries.isThrottling(e) ? "throttled" : null, e);
+        }
         String previous = lastKey.getAndSet(c.accessKeyId());
         if (bus != null && !c.accessKeyId().equals(previous)) {
             bus.publish(new CredentialsIssued(clock.instant(), accountId, role, source, c.accessKeyId(),
