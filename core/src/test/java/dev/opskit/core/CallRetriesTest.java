@@ -109,6 +109,25 @@ class CallRetriesTest {
     }
 
     @Test
+    void aCallKeepsItsNameWhenItsCredentialsMakeACallOfTheirOwn() {
+        // Credentials resolved lazily through another call (as AssumeRole or SSO credentials are):
+        // the outer call, a read, must still be known as GetCallerIdentity and retried after a 503.
+        try (AwsContext inner = context(fast(), endpoint())) {
+            StsClient innerSts = inner.client(StsClient.class, StsClient::builder);
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProvider lazy = () -> {
+                innerSts.getCallerIdentity();
+                return AwsBasicCredentials.create("AKIDEXAMPLE", "secret");
+            };
+            try (AwsContext outer = context(fast(), endpoint()).toBuilder().credentials(lazy).build()) {
+                script.addAll(List.of(200, 503));
+                assertThat(outer.client(StsClient.class, StsClient::builder).getCallerIdentity().account())
+                        .isEqualTo("111111111111");
+            }
+        }
+        assertThat(retries).extracting(Retrying::condition).contains("Sts GetCallerIdentity failed transiently");
+    }
+
+    @Test
     void aCallThatChangesSomethingIsRetriedWhenThrottledButNotAfterAServerError() {
         script.addAll(List.of(400, 400));
         try (AwsContext ctx = context(fast(), endpoint())) {

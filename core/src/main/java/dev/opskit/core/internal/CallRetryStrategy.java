@@ -6,11 +6,14 @@ import dev.opskit.core.event.OpsEvent;
 import dev.opskit.core.event.Retrying;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -33,7 +36,13 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
  * failed in {@link CallFailures} so that runbook failures can name the operation.
  */
 public final class CallRetryStrategy implements RetryStrategy {
-    private static final ThreadLocal<String[]> NEXT_CALL = new ThreadLocal<>();
+    /**
+     * Calls named by {@link CallNaming#beforeExecution} and not yet started, innermost first: a
+     * call's credentials may be resolved by calls of their own (AssumeRole, SSO) between its
+     * {@code beforeExecution} and its first token, so one slot would give its name to them.
+     */
+    private static final ThreadLocal<Deque<String[]>> NEXT_CALL = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ExecutionAttribute<String[]> CALL = new ExecutionAttribute<>("opskit.call");
     /** Less time than this before the deadline is not worth a last attempt. */
     private static final Duration LAST_TRY = Duration.ofMillis(20);
     private static final ThreadLocal<CallFailures.Failure> LAST_REFUSAL = new ThreadLocal<>();
@@ -59,8 +68,7 @@ public final class CallRetryStrategy implements RetryStrategy {
 
     @Override
     public AcquireInitialTokenResponse acquireInitialToken(AcquireInitialTokenRequest request) {
-        String[] call = NEXT_CALL.get();
-        NEXT_CALL.remove();
+        String[] call = NEXT_CALL.get().pollFirst();
         Instant start = retries.clock().instant();
         RunScope scope = RunScope.current();
         Instant end = start.plus(scope != null ? scope.remaining() : retries.deadline());
@@ -198,6 +206,7 @@ public final class CallRetryStrategy implements RetryStrategy {
     private static final class CallNaming implements ExecutionInterceptor {
         @Override
         public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            forget(attributes);
             CallFailures.Failure why = LAST_REFUSAL.get();
             LAST_REFUSAL.remove();
             if (why != null) {
@@ -208,9 +217,23 @@ public final class CallRetryStrategy implements RetryStrategy {
         @Override
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
             LAST_REFUSAL.remove();
-            NEXT_CALL.set(new String[] {
-                    String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
-                    String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))});
+            String[] call = {String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
+                    String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))};
+            attributes.putAttribute(CALL, call);
+            NEXT_CALL.get().addFirst(call);
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            forget(attributes);
+        }
+
+        /** Drops a call that ended before the strategy saw it (e.g. its credentials failed). */
+        private static void forget(ExecutionAttributes attributes) {
+            String[] call = attributes.getAttribute(CALL);
+            if (call != null) {
+                NEXT_CALL.get().removeIf(c -> c == call);
+            }
         }
     }
 
