@@ -303,6 +303,14 @@ public final class Fleet {
     private <T> FleetResult<T> runOne(Target<T> t, Function<AwsContext, ? extends T> work) {
         long t0 = System.nanoTime();
         AccountAccess a = t.access;
+        try {
+            // The account's credentials first, outside the work's calls: one fetch, its own error.
+            t.credentials.resolveCredentials();
+        } catch (RuntimeException e) {
+            return new FleetResult<>(a.accountId(), a.accountName(), a.role(), t.region,
+                    Thread.currentThread().isInterrupted() ? FleetResult.Status.CANCELLED : FleetResult.Status.FAILED,
+                    null, e, Duration.ofNanos(System.nanoTime() - t0));
+        }
         try (AwsContext ctx = a instanceof Access own ? own.contextWith(t.credentials, t.region)
                 : a.context(t.region).toBuilder().credentials(t.credentials).build()) {
             T value = work.apply(ctx);

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.utils.IoUtils;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -68,7 +67,11 @@ public final class RoleCredentials implements AwsCredentialsProvider, SdkAutoClo
     @Override
     public void close() {
         if (delegate instanceof AutoCloseable a) {
-            IoUtils.closeQuietly(a, null);
+            try {
+                a.close();
+            } catch (Exception e) {
+                // nothing to do: the provider only stops refreshing
+            }
         }
     }
 
