@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -73,18 +72,18 @@ public final class Fleet {
     /**
      * @param accounts where to run, e.g. {@link SsoSession#access(java.util.Collection, String)}
      * @return the fan-out; give the regions next
-     * @throws InvalidInputException if empty or an account appears twice with the same role
+     * @throws InvalidInputException if empty or the same access appears twice
      */
     public static Fleet over(List<? extends AccountAccess> accounts) {
         Objects.requireNonNull(accounts, "accounts");
         if (accounts.isEmpty()) {
             throw new InvalidInputException("accounts", "[]", "give at least one account, e.g. sso.access(sso.accounts(), role)");
         }
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        java.util.Set<AccountAccess> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (AccountAccess a : accounts) {
-            if (!seen.add(a.accountId() + "/" + a.role())) {
-                throw new InvalidInputException("accounts", a.accountId(), "the account appears twice with role "
-                        + a.role() + "; give each account once");
+            if (!seen.add(Objects.requireNonNull(a, "an account access"))) {
+                throw new InvalidInputException("accounts", a.accountId(), "the same access (" + a.role()
+                        + ") appears twice; give each once");
             }
         }
         return new Fleet(List.copyOf(accounts));
