@@ -397,15 +397,7 @@ public final class Sso {
         }
 
         private boolean sameUrl(String cachedUrl) {
-            return cachedUrl == null || strip(cachedUrl).equalsIgnoreCase(strip(startUrl));
-        }
-
-        private static String strip(String url) {
-            String u = url.trim();
-            while (u.endsWith("/") || u.endsWith("#")) {
-                u = u.substring(0, u.length() - 1);
-            }
-            return u;
+            return cachedUrl == null || SsoConfig.sameUrl(cachedUrl, startUrl);
         }
 
         private AwsContext template() {

@@ -81,8 +81,7 @@ public final class SsoConfig {
 
     /** The first {@code sso-session} section whose start URL is this one. */
     public Optional<Session> sessionFor(String startUrl) {
-        return sessions().stream().filter(s -> s.startUrl() != null && strip(s.startUrl()).equalsIgnoreCase(strip(startUrl)))
-                .findFirst();
+        return sessions().stream().filter(s -> s.startUrl() != null && sameUrl(s.startUrl(), startUrl)).findFirst();
     }
 
     /**
@@ -102,7 +101,12 @@ public final class SsoConfig {
         return new SsoProfile(name, session, account, role, p.property("region").orElse(null));
     }
 
-    static String strip(String url) {
+    /** Whether two start URLs are the same portal (case and trailing {@code /} or {@code #} aside). */
+    public static boolean sameUrl(String a, String b) {
+        return strip(a).equalsIgnoreCase(strip(b));
+    }
+
+    private static String strip(String url) {
         String u = url.trim();
         while (u.endsWith("/") || u.endsWith("#")) {
             u = u.substring(0, u.length() - 1);
