@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -33,13 +34,15 @@ import software.amazon.awssdk.services.sts.StsClient;
 /** SSO-OIDC, the SSO portal and the verification page, spoken to by the SDK's own clients. */
 class SsoIT {
     private static final String GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     private static LocalAws aws;
     private static AwsContext anonymous;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.start();
+        aws = AWS.aws();
         for (int i = 1; i <= 25; i++) {
             String id = String.format("4000000000%02d", i);
             aws.createAccount(id);
@@ -55,9 +58,6 @@ class SsoIT {
     static void stop() {
         if (anonymous != null) {
             anonymous.close();
-        }
-        if (aws != null) {
-            aws.close();
         }
     }
 
@@ -85,6 +85,8 @@ class SsoIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(approved.body()).contains("Request approved");
 
+        // A client polls at the announced interval (1 s); sooner than half of it, LocalAws says slow_down.
+        Thread.sleep(600);
         CreateTokenResponse token = token(client, device.deviceCode());
         assertThat(token.tokenType()).isEqualTo("Bearer");
         assertThat(token.expiresIn()).isBetween(3500, 3600);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -16,6 +17,8 @@ import software.amazon.awssdk.services.sts.model.StsException;
 
 /** AssumeRole into other LocalAws accounts through roles with a trust policy. */
 class StsRolesIT {
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     private static LocalAws aws;
     private static LocalAccount ops;
     private static LocalAccount prod;
@@ -24,7 +27,7 @@ class StsRolesIT {
 
     @BeforeAll
     static void start() {
-        aws = LocalAws.start();
+        aws = AWS.aws();
         ops = aws.createAccount("200000000001");
         prod = aws.createAccount("200000000002");
         stranger = aws.createAccount("200000000003");
@@ -38,9 +41,6 @@ class StsRolesIT {
     static void stop() {
         if (opsCtx != null) {
             opsCtx.close();
-        }
-        if (aws != null) {
-            aws.close();
         }
     }
 
