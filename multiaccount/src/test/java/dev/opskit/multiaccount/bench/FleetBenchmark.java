@@ -29,7 +29,7 @@ public final class FleetBenchmark {
     public static void main(String[] args) throws Exception {
         int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 48;
         List<String> regions = List.of("us-east-1", "eu-west-1");
         Function<AwsContext, String> work = ctx -> {
             String account = ctx.client(StsClient.class, StsClient::builder).getCallerIdentity().account();
