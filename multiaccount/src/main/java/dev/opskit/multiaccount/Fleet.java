@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -226,13 +227,21 @@ public final class Fleet {
         }, "opskit-fleet-" + id + "-shutdown");
         boolean hooked = addHook(hook);
         boolean interrupted = false;
-        List<Future<FleetResult<T>>> futures = new ArrayList<>(total);
+        List<Future<?>> futures = new ArrayList<>(total);
+        // Each target's result is kept as soon as it is known, so that cancelling keeps every finished one.
+        AtomicReferenceArray<FleetResult<T>> finished = new AtomicReferenceArray<>(total);
         try {
-            for (Target<T> t : targets) {
+            for (int i = 0; i < total; i++) {
+                Target<T> t = targets.get(i);
+                int index = i;
                 futures.add(pool.submit(() -> {
                     running.incrementAndGet();
                     FleetResult<T> r = runOne(t, work);
                     running.decrementAndGet();
+                    if (r.status() == FleetResult.Status.CANCELLED) {
+                        return;
+                    }
+                    finished.set(index, r);
                     int n = done.incrementAndGet();
                     if (!r.succeeded()) {
                         failed.incrementAndGet();
@@ -240,42 +249,27 @@ public final class Fleet {
                     events.publish(new FleetTargetFinished(clock.instant(), id, t.access.accountId(), t.region,
                             r.status().name(), r.took(), r.errorMessage(), n, total));
                     showProgress(n, failed.get(), running.get(), total, start, false);
-                    return r;
                 }));
             }
             pool.shutdown();
-            List<FleetResult<T>> results = new ArrayList<>(total);
-            for (int i = 0; i < futures.size(); i++) {
-                Target<T> t = targets.get(i);
-                if (interrupted) {
-                    futures.get(i).cancel(true);
-                    results.add(cancelled(t));
-                    continue;
-                }
+            for (Future<?> f : futures) {
                 try {
-                    results.add(futures.get(i).get());
+                    f.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    futures.forEach(f -> f.cancel(true));
-                    FleetResult<T> finished = finishedOrNull(futures.get(i));
-                    results.add(finished != null ? finished : cancelled(t));
+                    futures.forEach(x -> x.cancel(true));
+                    break;
                 } catch (java.util.concurrent.CancellationException e) {
-                    results.add(cancelled(t));
+                    // reported as cancelled below
                 } catch (ExecutionException e) {
-                    results.add(new FleetResult<>(t.access.accountId(), t.access.accountName(), t.access.role(),
-                            t.region, FleetResult.Status.FAILED, null, e.getCause(), Duration.ZERO));
+                    // runOne catches what the work throws; anything else is the pool's
+                    throw new IllegalStateException("the fleet's worker failed", e.getCause());
                 }
             }
-            if (interrupted) {
-                // Results of targets that finished while we were cancelling are kept.
-                for (int i = 0; i < results.size(); i++) {
-                    if (results.get(i).status() == FleetResult.Status.CANCELLED) {
-                        FleetResult<T> finished = finishedOrNull(futures.get(i));
-                        if (finished != null) {
-                            results.set(i, finished);
-                        }
-                    }
-                }
+            List<FleetResult<T>> results = new ArrayList<>(total);
+            for (int i = 0; i < total; i++) {
+                FleetResult<T> r = finished.get(i);
+                results.add(r != null ? r : cancelled(targets.get(i)));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             int ok = (int) results.stream().filter(FleetResult::succeeded).count();
@@ -326,17 +320,6 @@ public final class Fleet {
             return new FleetResult<>(a.accountId(), a.accountName(), a.role(), t.region, FleetResult.Status.FAILED,
                     null, e, Duration.ofNanos(System.nanoTime() - t0));
         }
-    }
-
-    private static <T> FleetResult<T> finishedOrNull(Future<FleetResult<T>> f) {
-        if (f.isDone() && !f.isCancelled()) {
-            try {
-                return f.get(0, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static <T> FleetResult<T> cancelled(Target<T> t) {

@@ -330,23 +330,23 @@ public final class Sso {
             String name = resolveSessionName();
             TokenCache cache = TokenCache.standard();
             CachedToken cached = cache.read(name).orElse(null);
+            Instant now = clock.instant();
+            boolean sameSite = cached != null && sameUrl(cached.startUrl());
+            if (!force && sameSite && (cached.validAt(now.plusSeconds(60)) || cached.refreshable(now))) {
+                // The cached token is used if the portal still takes it (refreshed first if need be);
+                // a token LocalAws or IAM Identity Center no longer knows means a login.
+                SsoSession s = new SsoSession(name, startUrl, region, ssoContext(), template(), cache, bus, clock);
+                if (s.usable()) {
+                    publish(new SsoLoggedIn(clock.instant(), startUrl, name, s.expiresAt(), true));
+                    return s;
+                }
+                s.close();
+            }
             AwsContext context = ssoContext();
             try {
-                Instant now = clock.instant();
-                if (!force && cached != null && sameUrl(cached.startUrl()) && cached.validAt(now.plusSeconds(60))) {
-                    publish(new SsoLoggedIn(now, startUrl, name, cached.expiresAt(), true));
-                    return new SsoSession(name, startUrl, region, context, template(), cache, bus, clock);
-                }
                 SsoOidcClient oidc = context.client(SsoOidcClient.class, SsoOidcClient::builder);
-                if (!force && cached != null && sameUrl(cached.startUrl()) && cached.refreshable(now)) {
-                    SsoSession s = new SsoSession(name, startUrl, region, context, template(), cache, bus, clock);
-                    if (s.tryRefresh()) {
-                        publish(new SsoLoggedIn(clock.instant(), startUrl, name, s.expiresAt(), true));
-                        return s;
-                    }
-                }
                 CachedToken token = new DeviceLogin(oidc, clock, sleeper, bus).login(name, startUrl, region,
-                        cached != null && sameUrl(cached.startUrl()) ? cached : null, handler(), timeout);
+                        sameSite ? cached : null, handler(), timeout);
                 cache.write(name, token);
                 publish(new SsoLoggedIn(clock.instant(), startUrl, name, token.expiresAt(), false));
                 return new SsoSession(name, startUrl, region, context, template(), cache, bus, clock);

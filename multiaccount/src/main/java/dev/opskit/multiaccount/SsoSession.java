@@ -223,10 +223,13 @@ public final class SsoSession implements AutoCloseable {
         }
     }
 
-    /** Refreshes the token if the SDK's provider can; false if a login is needed. */
-    boolean tryRefresh() {
+    /**
+     * Whether the cached token works: refreshed by the SDK's provider if due, then accepted by the
+     * portal (one {@code ListAccounts} of one account); false if a login is needed.
+     */
+    boolean usable() {
         try {
-            token();
+            portal(() -> sso().listAccounts(r -> r.accessToken(token()).maxResults(1)));
             return true;
         } catch (SsoLoginRequiredException e) {
             return false;

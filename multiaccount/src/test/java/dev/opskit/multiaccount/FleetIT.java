@@ -126,17 +126,18 @@ class FleetIT {
         AtomicReference<FleetResults<String>> out = new AtomicReference<>();
         AtomicReference<Boolean> flag = new AtomicReference<>();
         Thread caller = new Thread(() -> {
-            out.set(Fleet.over(all).regions("eu-west-1").parallelism(4).run(ctx -> {
-                if (started.incrementAndGet() > 4) {
-                    try {
-                        Thread.sleep(60_000);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException("interrupted", e);
-                    }
-                }
-                someDone.countDown();
-                return "done";
-            }));
+            out.set(Fleet.over(all).regions("eu-west-1").parallelism(4)
+                    .listener(FleetTargetFinished.class, e -> someDone.countDown())
+                    .run(ctx -> {
+                        if (started.incrementAndGet() > 4) {
+                            try {
+                                Thread.sleep(60_000);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException("interrupted", e);
+                            }
+                        }
+                        return "done";
+                    }));
             flag.set(Thread.currentThread().isInterrupted());
         });
         caller.start();

@@ -171,6 +171,23 @@ class SsoSessionIT {
     }
 
     @Test
+    void aCachedTokenThePortalNoLongerTakesLeadsToANewLogin() {
+        try (SsoSession first = center.login("revoked").login()) {
+            assertThat(first.accounts()).hasSize(3);
+        }
+        // Still valid by its expiry, but the sessions were ended (as a restarted LocalAws would forget them).
+        center.aws.sso().endSessions();
+        AtomicInteger codes = new AtomicInteger();
+        try (SsoSession again = center.login("revoked").onDeviceCode(c -> {
+            codes.incrementAndGet();
+            center.aws.sso().approve(c.userCode());
+        }).login()) {
+            assertThat(again.accounts()).hasSize(3);
+        }
+        assertThat(codes).hasValue(1);
+    }
+
+    @Test
     void aDeniedLoginAndACodeNobodyApprovesFailWithWhatToDo() {
         assertThatThrownBy(() -> center.login("denied").onDeviceCode(c -> center.aws.sso().deny(c.userCode())).login())
                 .isInstanceOf(SsoLoginException.class).hasMessageContaining("denied on the verification page")
