@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real AWS CLI against LocalAws Organizations: ListAccounts, paged, and who may call it. */
+@ExtendWith(AwsCli.Installed.class)
 class OrganizationsCliIT {
     @RegisterExtension
     static final LocalAwsExtension LOCAL = LocalAwsExtension.perClass();
-
-    @BeforeAll
-    static void needsTheCli() {
-        AwsCli.assumeInstalled();
-    }
 
     @Test
     void theManagementAccountListsEveryMemberWithNamesPageByPage() throws Exception {
