@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -230,6 +231,9 @@ public final class Fleet {
         List<Future<?>> futures = new ArrayList<>(total);
         // Each target's result is kept as soon as it is known, so that cancelling keeps every finished one.
         AtomicReferenceArray<FleetResult<T>> finished = new AtomicReferenceArray<>(total);
+        // Set before targets are interrupted: work that fails from then on failed because it was cancelled,
+        // whether or not it kept the interrupt flag.
+        AtomicBoolean cancelling = new AtomicBoolean();
         try {
             for (int i = 0; i < total; i++) {
                 Target<T> t = targets.get(i);
@@ -238,7 +242,8 @@ public final class Fleet {
                     running.incrementAndGet();
                     FleetResult<T> r = runOne(t, work);
                     running.decrementAndGet();
-                    if (r.status() == FleetResult.Status.CANCELLED) {
+                    if (r.status() == FleetResult.Status.CANCELLED
+                            || (r.status() == FleetResult.Status.FAILED && cancelling.get())) {
                         return;
                     }
                     finished.set(index, r);
@@ -257,6 +262,7 @@ public final class Fleet {
                     f.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    cancelling.set(true);
                     futures.forEach(x -> x.cancel(true));
                     break;
                 } catch (java.util.concurrent.CancellationException e) {
