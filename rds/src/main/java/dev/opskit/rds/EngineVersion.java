@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * v.maxBinlogRetentionHours();     // 2160
  * }</pre>
  */
-public final class EngineVersion {
+public final class EngineVersion implements Comparable<EngineVersion> {
     /** Which server product the version belongs to. */
     public enum Flavor {
         /** Amazon Aurora MySQL (1 = MySQL 5.6, 2 = 5.7, 3 = 8.0). */
@@ -184,6 +184,60 @@ public final class EngineVersion {
     /** @return whether this is Aurora MySQL */
     public boolean isAurora() {
         return flavor == Flavor.AURORA_MYSQL;
+    }
+
+    /**
+     * The MySQL release series the version belongs to, which is what {@code SELECT VERSION()}
+     * starts with on the server: {@code 5.7} for {@code 5.7.mysql_aurora.2.11.2}, {@code 8.0} for
+     * {@code 8.0.36}, MariaDB's own such as {@code 11.4}.
+     *
+     * @return major and minor version, such as {@code 8.0}
+     */
+    public String series() {
+        return major + "." + minor;
+    }
+
+    /**
+     * Whether moving from this version to another is a major version upgrade, the kind RDS runs
+     * only with {@code AllowMajorVersionUpgrade}: the release series changes (Aurora MySQL 1 to 2
+     * is MySQL 5.6 to 5.7, 2 to 3 is 5.7 to 8.0). Minor upgrades stay within a series.
+     *
+     * <pre>{@code
+     * EngineVersion.parse("5.7.mysql_aurora.2.11.2").isMajorUpgradeTo(EngineVersion.parse("8.0.mysql_aurora.3.04.0"));  // true
+     * }</pre>
+     *
+     * @param target the version to move to
+     * @return true if the series differ
+     */
+    public boolean isMajorUpgradeTo(EngineVersion target) {
+        Objects.requireNonNull(target, "target");
+        return target.major != major || target.minor != minor;
+    }
+
+    /**
+     * Orders versions as RDS releases them: Aurora MySQL versions by their Aurora release
+     * ({@code 1.22.2 < 2.09.1 < 2.11.2 < 3.04.0}), MySQL and MariaDB versions by major, minor and
+     * patch; versions of different flavors by flavor, and equal numbers by their text.
+     *
+     * <pre>{@code
+     * EngineVersion.parse("5.7.mysql_aurora.2.09.1").compareTo(EngineVersion.parse("5.7.mysql_aurora.2.11.2")) < 0;  // older
+     * }</pre>
+     *
+     * @param other the version to compare with
+     * @return negative if this one is older, zero if the same, positive if newer
+     */
+    @Override
+    public int compareTo(EngineVersion other) {
+        int c = flavor.compareTo(other.flavor);
+        if (c == 0 && flavor == Flavor.AURORA_MYSQL) {
+            c = Integer.compare(auroraMajor, other.auroraMajor);
+            c = c != 0 ? c : Integer.compare(auroraMinor, other.auroraMinor);
+            c = c != 0 ? c : Integer.compare(auroraPatch, other.auroraPatch);
+        }
+        c = c != 0 ? c : Integer.compare(major, other.major);
+        c = c != 0 ? c : Integer.compare(minor, other.minor);
+        c = c != 0 ? c : Integer.compare(patch, other.patch);
+        return c != 0 ? c : text.compareTo(other.text);
     }
 
     /**
