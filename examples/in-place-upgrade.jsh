@@ -14,6 +14,7 @@
 import dev.opskit.core.*;
 import dev.opskit.core.event.*;
 import dev.opskit.rds.*;
+import dev.opskit.rds.event.*;
 import dev.opskit.testkit.*;
 import java.sql.*;
 import java.time.Duration;
@@ -50,7 +51,8 @@ try (var c = DriverManager.getConnection(url, "admin", master.reveal()); var s =
 // --- the runbook --------------------------------------------------------------------------------
 var upgrade = AuroraUpgrades.inPlace("legacy", ctx).to("5.7.mysql_aurora.2.09.1").
         masterPassword(master).
-        listener(e -> { if (e instanceof Note n && n.text().startsWith("RDS: ")) System.out.println("  " + n.text()); }).
+        listener(UpgradeRdsEventSeen.class, e -> System.out.println("  " + e.message())).
+        listener(UpgradeConnectionRestored.class, e -> System.out.println("  " + e.message())).
         deadline(Duration.ofMinutes(5));
 System.out.println(upgrade.plan());
 var result = upgrade.run();

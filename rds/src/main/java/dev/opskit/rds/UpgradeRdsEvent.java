@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * One RDS event of the cluster seen while following an upgrade, e.g.
- * {@code "Upgrade in progress: Upgrading database objects."}.
+ * {@code "Upgrade in progress: Upgrading database objects."}. {@link UpgradeResult#rdsEvents()}
+ * lists them; while the run follows the upgrade, each is published as a
+ * {@link dev.opskit.rds.event.UpgradeRdsEventSeen} event as soon as it is read.
  *
  * @param time when RDS recorded it
  * @param message the event's message, as RDS wrote it

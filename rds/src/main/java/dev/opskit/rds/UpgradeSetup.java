@@ -2,13 +2,14 @@ package dev.opskit.rds;
 
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
-import dev.opskit.core.Plan;
-import dev.opskit.core.RunbookOutcome;
 import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.EventListener;
+import dev.opskit.core.event.OpsEvent;
+import dev.opskit.core.event.Subscription;
 import dev.opskit.rds.internal.upgrade.InPlaceUpgrade;
+import dev.opskit.rds.internal.upgrade.UpgradeOptions;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 import java.time.Clock;
@@ -16,8 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The options of an in-place upgrade, each with a safe default, and the two ways to finish:
@@ -35,9 +36,15 @@ import java.util.function.Consumer;
  *
  * <p>Without {@link #masterPassword}, the run does everything but the reconnect check: it
  * publishes a Warning event and the result has no {@linkplain UpgradeResult#connection() connection check}.
+ *
+ * <p>The runbook's steps, in order: {@code pre-checks}, {@code snapshot} (with
+ * {@link #snapshotFirst()}), {@code parameter groups}, {@code start upgrade},
+ * {@code follow upgrade}, {@code verify}. Besides core's step, wait and retry events, a run
+ * publishes the typed {@link dev.opskit.rds.event.UpgradeEvent}s: each pre-check's result, each
+ * RDS event of the upgrade, the connection's loss and return.
  */
 public final class UpgradeSetup {
-    /** The default deadline of each wait (snapshot, upgrade): 2 hours. */
+    /** The default deadline of each step, and so of each wait (snapshot, upgrade): 2 hours. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofHours(2);
 
     private final String clusterId;
@@ -46,7 +53,8 @@ public final class UpgradeSetup {
     private boolean snapshotFirst;
     private boolean applyImmediately = true;
     private Secret masterPassword;
-    private final List<EventListener> listeners = new ArrayList<>();
+    private final List<Function<EventBus, Subscription>> listeners = new ArrayList<>();
+    private EventBus events;
     private Duration deadline = DEFAULT_DEADLINE;
     private Duration probeInterval = Duration.ofMillis(100);
     private Consumer<String> afterStep;
@@ -104,19 +112,57 @@ public final class UpgradeSetup {
     }
 
     /**
-     * Receives every event: steps, waits, each RDS event of the upgrade as a Note
-     * ({@code "RDS: Upgrade in progress: ..."}), warnings.
+     * Receives every event: steps, waits, retries, warnings, and the upgrade's own
+     * {@link dev.opskit.rds.event.UpgradeEvent}s (pre-check results, each RDS event of the upgrade
+     * as {@code "RDS: Upgrade in progress: ..."}, the connection's loss and return).
      *
      * @param listener the listener
      * @return this setup
      */
     public UpgradeSetup listener(EventListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(bus -> bus.subscribe(listener));
         return this;
     }
 
     /**
-     * @param deadline how long each wait (snapshot available, upgrade done) may take; default 2 hours
+     * Receives the events of one type (and its subtypes).
+     *
+     * <pre>{@code
+     * up.listener(UpgradeRdsEventSeen.class, e -> System.out.println(e.rdsTime() + " " + e.rdsMessage()))
+     *   .listener(StepFailed.class, e -> alert(e.error()));
+     * }</pre>
+     *
+     * @param type the event type, e.g. {@code UpgradeConnectionRestored.class}
+     * @param listener the listener
+     * @param <E> the event type
+     * @return this setup
+     */
+    public <E extends OpsEvent> UpgradeSetup listener(Class<E> type, Consumer<? super E> listener) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(bus -> bus.subscribe(type, listener));
+        return this;
+    }
+
+    /**
+     * Publishes to a bus of your own (by default each plan or run has a new one). Listeners given
+     * with {@code listener(...)} are subscribed to it for the plan or run only.
+     *
+     * @param bus where events go
+     * @return this setup
+     */
+    public UpgradeSetup events(EventBus bus) {
+        this.events = Objects.requireNonNull(bus, "bus");
+        return this;
+    }
+
+    /**
+     * How long each step may take, and so each wait (snapshot available, upgrade done): AWS calls
+     * that are throttled or fail with a server error are retried until then, and a step still
+     * failing at its deadline ends the run with an exception naming the call.
+     *
+     * @param deadline more than zero; default 2 hours
      * @return this setup
      * @throws InvalidInputException if not positive
      */
@@ -147,15 +193,7 @@ public final class UpgradeSetup {
      * @throws dev.opskit.core.ResourceNotFoundException if the cluster does not exist
      */
     public UpgradePlan plan() {
-        return withUpgrade(up -> {
-            up.precheck();
-            Optional<Plan> steps = Optional.empty();
-            if (up.passed()) {
-                steps = Optional.of(up.runbook().plan());
-            }
-            return new UpgradePlan(clusterId, up.fromVersion(), up.targetVersion(), up.checks(), up.groupPlans(),
-                    steps);
-        });
+        return withUpgrade(InPlaceUpgrade::plan);
     }
 
     /**
@@ -170,28 +208,29 @@ public final class UpgradeSetup {
      *     pending modification or no writer (nothing changed)
      * @throws UpgradeException if RDS stopped the upgrade (the message carries its pre-checks log)
      *     or the server reports another version afterwards
-     * @throws StepFailedException if another step fails with an SDK or JDBC exception (its cause);
-     *     running again resumes. Every exception thrown here names its step in {@code step()}.
+     * @throws dev.opskit.core.ResourceNotFoundException if the cluster does not exist
+     * @throws dev.opskit.core.WaitTimeoutException if the snapshot or the upgrade is not done
+     *     within the {@linkplain #deadline deadline}
+     * @throws StepFailedException if another step fails with an SDK or JDBC exception (its cause),
+     *     e.g. an AWS call still throttled at the step's deadline, named in the message; running
+     *     again resumes. Every exception thrown here names its step in {@code step()}.
      */
     public UpgradeResult run() {
-        return withUpgrade(up -> {
-            RunbookOutcome outcome = up.runbook().run();
-            String to = up.scheduled() ? up.targetVersion() : up.versionNow();
-            return new UpgradeResult(clusterId, up.fromVersion(), to, up.scheduled(), up.groupPlans(), up.events(),
-                    up.connection(), up.warnings(), outcome.elapsed(), outcome);
-        });
+        return withUpgrade(InPlaceUpgrade::run);
     }
 
-    private <T> T withUpgrade(java.util.function.Function<InPlaceUpgrade, T> work) {
+    private <T> T withUpgrade(Function<InPlaceUpgrade, T> work) {
         AwsContext ctx = context != null ? context : AwsContext.defaults();
-        EventBus bus = new EventBus();
-        listeners.forEach(bus::subscribe);
-        InPlaceUpgrade.Options options = new InPlaceUpgrade.Options(clusterId, target, snapshotFirst,
-                applyImmediately, masterPassword, deadline, probeInterval, afterStep);
+        EventBus bus = events != null ? events : new EventBus();
+        List<Subscription> subscriptions = new ArrayList<>();
+        listeners.forEach(l -> subscriptions.add(l.apply(bus)));
+        UpgradeOptions options = new UpgradeOptions(clusterId, target, snapshotFirst, applyImmediately,
+                masterPassword, deadline, probeInterval, afterStep);
         try (InPlaceUpgrade up = new InPlaceUpgrade(options, ctx.client(RdsClient.class, RdsClient::builder), bus,
                 Clock.systemUTC())) {
             return work.apply(up);
         } finally {
+            subscriptions.forEach(Subscription::close);
             if (context == null) {
                 ctx.close();
             }

@@ -10,8 +10,12 @@ import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.StepResult;
 import dev.opskit.core.Waiter;
-import dev.opskit.core.event.Note;
 import dev.opskit.core.event.OpsEvent;
+import dev.opskit.rds.event.UpgradeConnectionLost;
+import dev.opskit.rds.event.UpgradeConnectionRestored;
+import dev.opskit.rds.event.UpgradeEvent;
+import dev.opskit.rds.event.UpgradePrecheckResult;
+import dev.opskit.rds.event.UpgradeRdsEventSeen;
 import dev.opskit.testkit.LocalAws;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -77,9 +81,11 @@ class AuroraUpgradeIT {
             s.execute("INSERT INTO app.orders VALUES (1, 9.99), (2, 20.00)");
         }
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        List<UpgradeEvent> typed = Collections.synchronizedList(new ArrayList<>());
 
         UpgradeResult result = AuroraUpgrades.inPlace("legacy", ctx).to("5.7.mysql_aurora.2.09.1")
-                .masterPassword(PASSWORD).listener(e -> note(e, notes)).deadline(Duration.ofMinutes(2)).run();
+                .masterPassword(PASSWORD).listener(e -> note(e, notes)).listener(UpgradeEvent.class, typed::add)
+                .deadline(Duration.ofMinutes(2)).run();
 
         assertThat(result.fromVersion()).isEqualTo("5.6.mysql_aurora.1.22.2");
         assertThat(result.toVersion()).isEqualTo("5.7.mysql_aurora.2.09.1");
@@ -108,6 +114,20 @@ class AuroraUpgradeIT {
         assertThat(probe.versionAfter()).startsWith("5.7");
         assertThat(probe.downtime()).hasValueSatisfying(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(30)));
         assertThat(probe.failedProbes()).isPositive();
+        assertThat(typed).filteredOn(UpgradePrecheckResult.class::isInstance).map(OpsEvent::step).isNotEmpty()
+                .containsOnly("pre-checks");
+        assertThat(typed).filteredOn(UpgradePrecheckResult.class::isInstance)
+                .map(e -> ((UpgradePrecheckResult) e).name())
+                .containsExactly("valid upgrade target", "AllowMajorVersionUpgrade", "cluster available",
+                        "no pending modification", "writer instance", "backtrack", "parameter groups", "snapshot first",
+                        "reconnect check");
+        assertThat(typed).filteredOn(UpgradeRdsEventSeen.class::isInstance)
+                .map(e -> ((UpgradeRdsEventSeen) e).rdsEvent()).containsExactlyElementsOf(result.rdsEvents());
+        assertThat(typed).filteredOn(UpgradeConnectionLost.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((UpgradeConnectionLost) e).lostAt()).isEqualTo(probe.lostAt()));
+        assertThat(typed).filteredOn(UpgradeConnectionRestored.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((UpgradeConnectionRestored) e).window()).isEqualTo(probe.downtime().get()));
+        assertThat(typed).allSatisfy(e -> assertThat(e.clusterId()).isEqualTo("legacy"));
         try (Connection conn = connect(after); Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*), VERSION() FROM app.orders")) {
             rs.next();
@@ -231,8 +251,8 @@ class AuroraUpgradeIT {
     // ------------------------------------------------------------------ helpers
 
     private static void note(OpsEvent e, List<String> notes) {
-        if (e instanceof Note n && n.text().startsWith("RDS: ")) {
-            notes.add(n.text());
+        if (e instanceof UpgradeRdsEventSeen seen) {
+            notes.add(seen.message());
         }
     }
 

@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import software.amazon.awssdk.utils.ThreadFactoryBuilder;
 
 /**
  * Runs {@code SELECT VERSION()} on one endpoint every {@code interval} on a kept connection, and
  * reconnects when it breaks: a restart always breaks the kept connection, so even a restart
- * shorter than the interval is seen. Records the first failure and the first success after it.
+ * shorter than the interval is seen. Records the first failure and the first success after it,
+ * by the injected clock; the runbook's steps read {@link #seen()} through core's waiter.
  * The password goes to the driver in {@link Properties} only, never into the URL.
  */
 public final class ConnectionProbe implements AutoCloseable {
@@ -43,8 +45,8 @@ public final class ConnectionProbe implements AutoCloseable {
         props.setProperty("password", password.reveal());
         this.interval = interval;
         this.clock = clock;
-        this.thread = new Thread(this::loop, "opskit-upgrade-probe");
-        this.thread.setDaemon(true);
+        this.thread = new ThreadFactoryBuilder().threadNamePrefix("opskit-upgrade-probe").daemonThreads(true).build()
+                .newThread(this::loop);
     }
 
     public void start() {
@@ -82,7 +84,6 @@ public final class ConnectionProbe implements AutoCloseable {
                 }
                 lastVersion = v;
                 lastSuccess = now;
-                notifyAll();
             }
         } catch (SQLException e) {
             Instant now = clock.instant();
@@ -116,23 +117,6 @@ public final class ConnectionProbe implements AutoCloseable {
 
     public synchronized Seen seen() {
         return new Seen(versionBefore, lostAt, backAt, lastVersion, lastSuccess, failures, lastError);
-    }
-
-    /**
-     * Waits until a probe after {@code after} succeeded.
-     *
-     * @return what was seen then, or at the timeout
-     */
-    public synchronized Seen awaitSuccessAfter(Instant after, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (lastSuccess == null || lastSuccess.isBefore(after)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return seen();
     }
 
     @Override
