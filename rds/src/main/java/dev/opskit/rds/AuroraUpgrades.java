@@ -71,8 +71,11 @@ public final class AuroraUpgrades {
     /**
      * The version to upgrade to: a full engine version such as {@code 5.7.mysql_aurora.2.09.1},
      * or a MySQL major such as {@code 8.0}, resolved to the newest target of that major in the
-     * cluster's {@code ValidUpgradeTarget} list. Whether the target is valid is checked against
-     * RDS by {@link UpgradeSetup#plan()} and {@link UpgradeSetup#run()}, before any change.
+     * cluster's {@code ValidUpgradeTarget} list. A cluster that runs that major already is left on
+     * its version, so that running the same upgrade again (after a crash, say) never upgrades
+     * twice; give a full version for a minor upgrade within a major. Whether the target is valid
+     * is checked against RDS by {@link UpgradeSetup#plan()} and {@link UpgradeSetup#run()}, before
+     * any change.
      *
      * @param version the target engine version or MySQL major
      * @return the options; finish with {@link UpgradeSetup#plan()} or {@link UpgradeSetup#run()}

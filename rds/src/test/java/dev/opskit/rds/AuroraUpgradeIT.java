@@ -248,6 +248,24 @@ class AuroraUpgradeIT {
         assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0.26");
     }
 
+    @Test
+    void aMajorTheClusterRunsAlreadyIsReachedAndNotUpgradedAgain() {
+        cluster("current", "aurora-mysql", "8.0.mysql_aurora.3.03.1", null, null, 0);
+
+        UpgradePlan plan = AuroraUpgrades.inPlace("current", ctx).to("8.0").plan();
+        assertThat(plan.ready()).isTrue();
+        assertThat(plan.targetVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
+        assertThat(plan.check("valid upgrade target").orElseThrow().detail()).contains("already runs 8.0");
+
+        UpgradeResult result = AuroraUpgrades.inPlace("current", ctx).to("8.0").masterPassword(PASSWORD).run();
+
+        assertThat(result.toVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
+        assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.SKIPPED);
+        assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
+        assertThat(clusterEvents("current")).containsExactly("DB cluster created");
+        assertThat(describe("current").engineVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void note(OpsEvent e, List<String> notes) {

@@ -171,15 +171,19 @@ final class UpgradePrechecks {
         List<UpgradeTarget> valid = current.validUpgradeTarget();
         String listed = valid.isEmpty() ? "none" : String.join(", ",
                 valid.stream().map(UpgradeTarget::engineVersion).toList());
+        if (SERIES_ONLY.matcher(wanted).matches() && fromVersion.startsWith(wanted + ".")) {
+            // Reached already: running the same upgrade again, say after a crash, must not start another.
+            checks.add(UpgradeCheck.passed("valid upgrade target", "the cluster already runs " + wanted + " ("
+                    + fromVersion + "); give a full engine version to upgrade within " + wanted));
+            return same(cluster);
+        }
         if (SERIES_ONLY.matcher(wanted).matches()) {
             Optional<UpgradeTarget> newest = valid.stream()
                     .filter(t -> t.engineVersion().startsWith(wanted + "."))
                     .max(Comparator.comparing(t -> version(t.engineVersion()).orElse(null),
                             Comparator.nullsFirst(Comparator.naturalOrder())));
             UpgradeTarget target;
-            if (newest.isEmpty() && fromVersion.startsWith(wanted + ".")) {
-                target = same(cluster);
-            } else if (newest.isEmpty()) {
+            if (newest.isEmpty()) {
                 checks.add(UpgradeCheck.failed("valid upgrade target", "no version of " + wanted + " is in the"
                         + " ValidUpgradeTarget list of " + fromVersion + " (" + listed + ")",
                         "pick one of the listed targets; some majors need an intermediate minor upgrade first"));
