@@ -3,6 +3,7 @@ package dev.opskit.rds;
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.Secret;
+import dev.opskit.core.Sleeper;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.EventListener;
@@ -227,7 +228,7 @@ public final class UpgradeSetup {
         UpgradeOptions options = new UpgradeOptions(clusterId, target, snapshotFirst, applyImmediately,
                 masterPassword, deadline, probeInterval, afterStep);
         try (InPlaceUpgrade up = new InPlaceUpgrade(options, ctx.client(RdsClient.class, RdsClient::builder), bus,
-                Clock.systemUTC())) {
+                Clock.systemUTC(), Sleeper.system())) {
             return work.apply(up);
         } finally {
             subscriptions.forEach(Subscription::close);

@@ -66,7 +66,7 @@ final class FollowUpgradeStep implements Step {
                 })
                 .state(l -> l.status() + " " + l.version())
                 .succeedWhen(l -> "available".equals(l.status()) && target.equals(l.version()))
-                .deadline(run.options().deadline()).clock(ctx.clock()).events(ctx).await();
+                .deadline(run.options().deadline()).clock(ctx.clock()).sleeper(run.sleeper()).events(ctx).await();
         // Events written just before the cluster turned available.
         readEvents(ctx);
         run.versionAfter(last.version());

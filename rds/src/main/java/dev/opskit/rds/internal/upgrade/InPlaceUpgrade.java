@@ -5,6 +5,7 @@ import dev.opskit.core.Plan;
 import dev.opskit.core.RunContext;
 import dev.opskit.core.Runbook;
 import dev.opskit.core.RunbookOutcome;
+import dev.opskit.core.Sleeper;
 import dev.opskit.core.Step;
 import dev.opskit.core.event.EventBus;
 import dev.opskit.rds.UpgradePlan;
@@ -26,11 +27,18 @@ public final class InPlaceUpgrade implements AutoCloseable {
     private final Clock clock;
     private final UpgradeRun run;
 
-    public InPlaceUpgrade(UpgradeOptions options, RdsClient rds, EventBus bus, Clock clock) {
+    /**
+     * @param options the setup's options
+     * @param rds the client calls go through
+     * @param bus where events go
+     * @param clock where event times, durations and deadlines come from
+     * @param sleeper how waits sleep between looks
+     */
+    public InPlaceUpgrade(UpgradeOptions options, RdsClient rds, EventBus bus, Clock clock, Sleeper sleeper) {
         this.options = options;
         this.bus = bus;
         this.clock = clock;
-        this.run = new UpgradeRun(options, rds, clock);
+        this.run = new UpgradeRun(options, rds, clock, sleeper);
     }
 
     /**

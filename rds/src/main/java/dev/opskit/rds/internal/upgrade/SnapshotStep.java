@@ -52,7 +52,7 @@ final class SnapshotStep implements Step {
                 .poll(() -> snapshot().map(DBClusterSnapshot::status).orElse("not found yet"))
                 .failWhen(s -> s.equals("failed"), s -> "the snapshot failed; see the cluster's RDS events")
                 .succeedWhen(s -> s.equals("available"))
-                .deadline(run.options().deadline()).clock(ctx.clock()).events(ctx).await();
+                .deadline(run.options().deadline()).clock(ctx.clock()).sleeper(run.sleeper()).events(ctx).await();
         return "took snapshot " + id;
     }
 

@@ -1,6 +1,7 @@
 package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.ResourceNotFoundException;
+import dev.opskit.core.Sleeper;
 import dev.opskit.rds.UpgradeConnectionCheck;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -23,6 +24,7 @@ final class UpgradeRun implements AutoCloseable {
     private final UpgradeOptions options;
     private final RdsClient rds;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final GroupMigration groups;
     private final UpgradeEventFollower events;
     private final ConnectionWatch connection;
@@ -33,10 +35,11 @@ final class UpgradeRun implements AutoCloseable {
     private String versionAfter;
     private UpgradeConnectionCheck connectionCheck;
 
-    UpgradeRun(UpgradeOptions options, RdsClient rds, Clock clock) {
+    UpgradeRun(UpgradeOptions options, RdsClient rds, Clock clock, Sleeper sleeper) {
         this.options = options;
         this.rds = rds;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.groups = new GroupMigration(rds);
         this.events = new UpgradeEventFollower(rds, options.clusterId());
         this.connection = new ConnectionWatch(options, clock);
@@ -56,6 +59,11 @@ final class UpgradeRun implements AutoCloseable {
 
     Clock clock() {
         return clock;
+    }
+
+    /** @return how the steps' waits sleep between looks (tests pass virtual time) */
+    Sleeper sleeper() {
+        return sleeper;
     }
 
     GroupMigration groups() {

@@ -69,7 +69,7 @@ final class VerifyStep implements Step {
                             ? "connected, VERSION() " + x.lastVersion() : "not connected")
                     .succeedWhen(x -> x.lastSuccess() != null && !x.lastSuccess().isBefore(after))
                     .deadline(timeout).backoff(Backoff.fixed(run.options().probeInterval()))
-                    .clock(ctx.clock()).events(ctx).await();
+                    .clock(ctx.clock()).sleeper(run.sleeper()).events(ctx).await();
         } catch (WaitTimeoutException e) {
             throw new UpgradeException(run.clusterId(), "available", "Could not connect to " + run.clusterId()
                     + " after the upgrade to read VERSION(): " + watch.seen().lastError()
