@@ -136,6 +136,33 @@ class UpgradeFaultCampaignIT {
     }
 
     @Test
+    void aFailedCallThatChangesSomethingIsRetriedByItsStepObservingAgain() {
+        cluster("writes", "writes-params", Map.of("time_zone", "UTC"));
+        // Calls that change something are not re-sent by the SDK after a 5xx or a dropped connection:
+        // the step observes again and sends them only if still needed.
+        List<Faults.Injection> faults = List.of(
+                aws.faults().next(1).serverError("rds", "CreateDBClusterSnapshot", 503),
+                aws.faults().next(1).dropConnection("rds", "CreateDBClusterParameterGroup"),
+                aws.faults().next(1).serverError("rds", "ModifyDBClusterParameterGroup", 500),
+                aws.faults().next(1).dropConnection("rds", "ModifyDBCluster"));
+        List<Retrying> retries = Collections.synchronizedList(new ArrayList<>());
+
+        UpgradeResult result = AuroraUpgrades.inPlace("writes", ctx).to("8.0").snapshotFirst()
+                .listener(Retrying.class, retries::add).run();
+
+        assertThat(faults).allMatch(Faults.Injection::exhausted);
+        assertThat(retries).extracting(Retrying::step)
+                .contains("snapshot", "parameter groups", "start upgrade");
+        assertThat(result.toVersion()).isEqualTo(TARGET);
+        assertThat(aws.faults().calls("rds", "ModifyDBCluster")).isEqualTo(2);
+        assertThat(clusterEvents("writes")).filteredOn(STARTED::equals).hasSize(1);
+        assertThat(rds.describeDBClusterSnapshots(r -> r.dbClusterIdentifier("writes")).dbClusterSnapshots())
+                .filteredOn(s -> "manual".equals(s.snapshotType())).hasSize(1);
+        assertThat(clusterGroups("writes-")).containsExactly("writes-params", "writes-params-aurora-mysql80");
+        assertThat(userParams("writes-params-aurora-mysql80")).isEqualTo(Map.of("time_zone", "UTC"));
+    }
+
+    @Test
     void throttledOnEveryCallTheRunFailsAtItsDeadlineNamingTheOperation() {
         cluster("throttled", null, Map.of());
         Duration deadline = Duration.ofSeconds(8);
