@@ -1,15 +1,20 @@
 package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.opskit.rds.UpgradeFixture.addWriter;
+import static dev.opskit.rds.UpgradeFixture.clusterEvents;
+import static dev.opskit.rds.UpgradeFixture.clusterGroup;
+import static dev.opskit.rds.UpgradeFixture.connect;
+import static dev.opskit.rds.UpgradeFixture.describe;
+import static dev.opskit.rds.UpgradeFixture.instanceGroup;
+import static dev.opskit.rds.UpgradeFixture.userParams;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.opskit.core.AwsContext;
-import dev.opskit.core.Backoff;
 import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.StepResult;
-import dev.opskit.core.Waiter;
 import dev.opskit.core.event.OpsEvent;
 import dev.opskit.rds.event.UpgradeConnectionLost;
 import dev.opskit.rds.event.UpgradeConnectionRestored;
@@ -17,65 +22,46 @@ import dev.opskit.rds.event.UpgradeEvent;
 import dev.opskit.rds.event.UpgradePrecheckResult;
 import dev.opskit.rds.event.UpgradeRdsEventSeen;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DBCluster;
-import software.amazon.awssdk.services.rds.model.Event;
-import software.amazon.awssdk.services.rds.model.Parameter;
-import software.amazon.awssdk.services.rds.model.SourceType;
 
 /** The in-place upgrade runbook against LocalAws, whose clusters run on real database servers. */
 class AuroraUpgradeIT {
     private static final Secret PASSWORD = Secret.of("Upgr4de-Pw!");
     private static final String STARTED = "Database cluster engine version upgrade started.";
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     static LocalAws aws;
     static AwsContext ctx;
     static RdsClient rds;
 
     @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
+    static void clients() {
+        aws = AWS.aws();
+        ctx = AWS.context();
+        rds = AWS.client(RdsClient.class, RdsClient::builder);
     }
 
     @Test
     void auroraOneClusterWithCustomGroupsMovesToFiveSevenWithItsParametersAndData() throws Exception {
-        rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName("legacy-cluster")
-                .dbParameterGroupFamily("aurora5.6").description("tuned"));
-        setCluster("legacy-cluster", Map.of("innodb_print_all_deadlocks", "1", "time_zone", "UTC",
+        clusterGroup(rds, "legacy-cluster", "aurora5.6", Map.of("innodb_print_all_deadlocks", "1", "time_zone", "UTC",
                 "query_cache_type", "2"));
-        rds.createDBParameterGroup(r -> r.dbParameterGroupName("legacy-instance").dbParameterGroupFamily("aurora5.6")
-                .description("slow log"));
-        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("legacy-instance").parameters(param("long_query_time",
-                "2")));
+        instanceGroup(rds, "legacy-instance", "aurora5.6", Map.of("long_query_time", "2"));
         DBCluster c = cluster("legacy", "aurora", "5.6.mysql_aurora.1.22.2", "legacy-cluster", "legacy-instance", 0);
-        try (Connection conn = connect(c); Statement s = conn.createStatement()) {
+        try (Connection conn = connect(c, PASSWORD); Statement s = conn.createStatement()) {
             s.execute("CREATE DATABASE app");
             s.execute("CREATE TABLE app.orders (id INT PRIMARY KEY, total DECIMAL(8,2))");
             s.execute("INSERT INTO app.orders VALUES (1, 9.99), (2, 20.00)");
@@ -89,14 +75,14 @@ class AuroraUpgradeIT {
 
         assertThat(result.fromVersion()).isEqualTo("5.6.mysql_aurora.1.22.2");
         assertThat(result.toVersion()).isEqualTo("5.7.mysql_aurora.2.09.1");
-        DBCluster after = describe("legacy");
+        DBCluster after = describe(rds, "legacy");
         assertThat(after.engine()).isEqualTo("aurora-mysql");
         assertThat(after.dbClusterParameterGroup()).isEqualTo("legacy-cluster-aurora-mysql57");
-        assertThat(userParams("legacy-cluster-aurora-mysql57", true)).isEqualTo(Map.of(
+        assertThat(userParams(rds, "legacy-cluster-aurora-mysql57", true)).isEqualTo(Map.of(
                 "innodb_print_all_deadlocks", "1", "time_zone", "UTC", "query_cache_type", "2"));
         assertThat(rds.describeDBInstances(r -> r.dbInstanceIdentifier("legacy-1")).dbInstances().get(0)
                 .dbParameterGroups().get(0).dbParameterGroupName()).isEqualTo("legacy-instance-aurora-mysql57");
-        assertThat(userParams("legacy-instance-aurora-mysql57", false)).isEqualTo(Map.of("long_query_time", "2"));
+        assertThat(userParams(rds, "legacy-instance-aurora-mysql57", false)).isEqualTo(Map.of("long_query_time", "2"));
         assertThat(result.parameterGroups()).extracting(UpgradeParameterGroup::after)
                 .containsExactly("legacy-cluster-aurora-mysql57", "legacy-instance-aurora-mysql57");
         assertThat(result.parameterGroups()).allSatisfy(g -> assertThat(g.notCarriedOver()).isEmpty());
@@ -128,7 +114,7 @@ class AuroraUpgradeIT {
         assertThat(typed).filteredOn(UpgradeConnectionRestored.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((UpgradeConnectionRestored) e).window()).isEqualTo(probe.downtime().get()));
         assertThat(typed).allSatisfy(e -> assertThat(e.clusterId()).isEqualTo("legacy"));
-        try (Connection conn = connect(after); Statement s = conn.createStatement();
+        try (Connection conn = connect(after, PASSWORD); Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*), VERSION() FROM app.orders")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
@@ -139,9 +125,7 @@ class AuroraUpgradeIT {
 
     @Test
     void fiveSevenToEightResolvesTheNewestTargetAndReportsWhatIsNotCarriedOver() {
-        rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName("shop57")
-                .dbParameterGroupFamily("aurora-mysql5.7").description("binlog"));
-        setCluster("shop57", Map.of("binlog_format", "ROW", "query_cache_type", "0"));
+        clusterGroup(rds, "shop57", "aurora-mysql5.7", Map.of("binlog_format", "ROW", "query_cache_type", "0"));
         cluster("shop", "aurora-mysql", "5.7.mysql_aurora.2.11.2", "shop57", null, 3600);
 
         UpgradePlan plan = AuroraUpgrades.inPlace("shop", ctx).to("8.0").masterPassword(PASSWORD).plan();
@@ -153,14 +137,14 @@ class AuroraUpgradeIT {
                 .contains("EngineVersion=8.0.mysql_aurora.3.08.0", "AllowMajorVersionUpgrade=true",
                         "DBClusterParameterGroupName=shop57-aurora-mysql80");
         // The plan changed nothing.
-        assertThat(describe("shop").engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(describe(rds, "shop").engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
         assertThat(rds.describeDBClusterParameterGroups().dbClusterParameterGroups())
                 .noneMatch(g -> g.dbClusterParameterGroupName().equals("shop57-aurora-mysql80"));
 
         UpgradeResult result = AuroraUpgrades.inPlace("shop", ctx).to("8.0").masterPassword(PASSWORD).run();
         assertThat(result.toVersion()).isEqualTo("8.0.mysql_aurora.3.08.0");
-        assertThat(describe("shop").dbClusterParameterGroup()).isEqualTo("shop57-aurora-mysql80");
-        assertThat(userParams("shop57-aurora-mysql80", true)).isEqualTo(Map.of("binlog_format", "ROW"));
+        assertThat(describe(rds, "shop").dbClusterParameterGroup()).isEqualTo("shop57-aurora-mysql80");
+        assertThat(userParams(rds, "shop57-aurora-mysql80", true)).isEqualTo(Map.of("binlog_format", "ROW"));
         assertThat(result.parameterGroups().get(0).notCarriedOver()).containsExactly("query_cache_type");
         assertThat(result.warnings()).anyMatch(w -> w.startsWith("backtrack"))
                 .anyMatch(w -> w.contains("query_cache_type"));
@@ -183,7 +167,7 @@ class AuroraUpgradeIT {
                 + " prechecks failed", "\"dbObject\": \"app.t.created\"", "stays on 5.7.mysql_aurora.2.11.2");
         assertThat(e.prechecksLog()).hasValueSatisfying(l -> assertThat(l).contains("oldTemporalCheck"));
         aws.awaitIdle(Duration.ofSeconds(10));
-        DBCluster after = describe("blocked");
+        DBCluster after = describe(rds, "blocked");
         assertThat(after.status()).isEqualTo("available");
         assertThat(after.engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
     }
@@ -209,10 +193,10 @@ class AuroraUpgradeIT {
         assertThat(AuroraUpgrades.inPlace("steady", ctx).to("8.0.mysql_aurora.3.03.1").plan().failures().get(0)
                 .detail()).contains("not in the ValidUpgradeTarget list", "8.0.mysql_aurora.3.04.0");
 
-        DBCluster after = describe("steady");
+        DBCluster after = describe(rds, "steady");
         assertThat(after.engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
         assertThat(after.pendingModifiedValues() == null ? null : after.pendingModifiedValues().engineVersion()).isNull();
-        assertThat(clusterEvents("steady")).containsExactly("DB cluster created");
+        assertThat(clusterEvents(rds, "steady")).containsExactly("DB cluster created");
         assertThat(rds.describeDBClusterParameterGroups().dbClusterParameterGroups()).hasSize(groupsBefore);
 
         // A valid target for the next maintenance window is only scheduled.
@@ -220,8 +204,8 @@ class AuroraUpgradeIT {
                 .nextMaintenanceWindow().run();
         assertThat(scheduled.scheduled()).isTrue();
         assertThat(scheduled.connection()).isEmpty();
-        assertThat(describe("steady").pendingModifiedValues().engineVersion()).isEqualTo("5.7.mysql_aurora.2.12.1");
-        assertThat(describe("steady").engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
+        assertThat(describe(rds, "steady").pendingModifiedValues().engineVersion()).isEqualTo("5.7.mysql_aurora.2.12.1");
+        assertThat(describe(rds, "steady").engineVersion()).isEqualTo("5.7.mysql_aurora.2.11.2");
     }
 
     @Test
@@ -235,7 +219,7 @@ class AuroraUpgradeIT {
                             }
                         }).run());
         assertThat(crash).isNotNull();
-        assertThat(describe("resumed").status()).isEqualTo("upgrading");
+        assertThat(describe(rds, "resumed").status()).isEqualTo("upgrading");
 
         UpgradeResult result = AuroraUpgrades.inPlace("resumed", ctx).to("8.0").masterPassword(PASSWORD).run();
 
@@ -244,7 +228,7 @@ class AuroraUpgradeIT {
         assertThat(result.toVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
         assertThat(result.rdsEvents()).extracting(UpgradeRdsEvent::message)
                 .startsWith(STARTED).endsWith("Database cluster major version has been upgraded");
-        assertThat(clusterEvents("resumed")).filteredOn(STARTED::equals).hasSize(1);
+        assertThat(clusterEvents(rds, "resumed")).filteredOn(STARTED::equals).hasSize(1);
         assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0.26");
     }
 
@@ -262,8 +246,8 @@ class AuroraUpgradeIT {
         assertThat(result.toVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
         assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.SKIPPED);
         assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
-        assertThat(clusterEvents("current")).containsExactly("DB cluster created");
-        assertThat(describe("current").engineVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
+        assertThat(clusterEvents(rds, "current")).containsExactly("DB cluster created");
+        assertThat(describe(rds, "current").engineVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -272,25 +256,6 @@ class AuroraUpgradeIT {
         if (e instanceof UpgradeRdsEventSeen seen) {
             notes.add(seen.message());
         }
-    }
-
-    private static Parameter param(String name, String value) {
-        return Parameter.builder().parameterName(name).parameterValue(value).applyMethod(ApplyMethod.PENDING_REBOOT)
-                .build();
-    }
-
-    private static void setCluster(String group, Map<String, String> values) {
-        rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(group)
-                .parameters(values.entrySet().stream().map(e -> param(e.getKey(), e.getValue())).toList()));
-    }
-
-    private static Map<String, String> userParams(String group, boolean cluster) {
-        Map<String, String> out = new TreeMap<>();
-        List<Parameter> params = cluster
-                ? rds.describeDBClusterParameters(r -> r.dbClusterParameterGroupName(group).source("user")).parameters()
-                : rds.describeDBParameters(r -> r.dbParameterGroupName(group).source("user")).parameters();
-        params.forEach(p -> out.put(p.parameterName(), p.parameterValue()));
-        return out;
     }
 
     private static DBCluster cluster(String id, String engine, String version, String clusterGroup,
@@ -305,31 +270,8 @@ class AuroraUpgradeIT {
                 r.backtrackWindow(backtrack);
             }
         });
-        rds.createDBInstance(r -> {
-            r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine(engine).dbInstanceClass("db.r6g.large");
-            if (instanceGroup != null) {
-                r.dbParameterGroupName(instanceGroup);
-            }
-        });
-        Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
-                .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
-                .state(i -> i.dbInstanceStatus())
-                .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
-                .backoff(Backoff.fixed(Duration.ofMillis(50))).deadline(Duration.ofMinutes(2)).await();
-        return describe(id);
+        addWriter(rds, id, engine, instanceGroup);
+        return describe(rds, id);
     }
 
-    private static DBCluster describe(String id) {
-        return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
-    }
-
-    private static List<String> clusterEvents(String id) {
-        return rds.describeEvents(r -> r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(id)).events().stream()
-                .map(Event::message).toList();
-    }
-
-    private static Connection connect(DBCluster c) throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://" + c.endpoint() + ":" + c.port()
-                + "/?useSSL=false&allowPublicKeyRetrieval=true", "admin", PASSWORD.reveal());
-    }
 }

@@ -1,6 +1,8 @@
 package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.opskit.rds.UpgradeFixture.addWriter;
+import static dev.opskit.rds.UpgradeFixture.describe;
 
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.Backoff;
@@ -8,7 +10,7 @@ import dev.opskit.core.Secret;
 import dev.opskit.core.StepResult;
 import dev.opskit.core.VirtualTime;
 import dev.opskit.core.Waiter;
-import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import dev.opskit.testkit.Timings;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +19,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.Event;
@@ -38,34 +40,24 @@ class AuroraUpgradeWindowIT {
     private static final DateTimeFormatter WINDOW_END = DateTimeFormatter.ofPattern("EEE:HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    private VirtualTime time;
-    private LocalAws aws;
+    // Years away from the real time: the runbook must read events by LocalAws's clock, not its own.
+    // (LocalAws's backup window is 07:00-07:30 UTC: the maintenance window, 12:00, may not overlap it.)
+    private static final Instant START = Instant.parse("2024-03-05T10:00:00Z");
+
+    private final VirtualTime time = VirtualTime.startingAt(START);
+    /** Two hours after the clock's start: the window of the clusters under test. */
+    private final Instant windowStart = START.plus(Duration.ofHours(2));
+    /** Slow enough for a poller to see the cluster upgrading. */
+    @RegisterExtension
+    final LocalAwsExtension local = LocalAwsExtension.builder().clock(time.clock())
+            .timings(Timings.defaults().scaled(4)).perTest();
     private AwsContext ctx;
     private RdsClient rds;
-    /** Two hours after the clock's start: the window of the clusters under test. */
-    private Instant windowStart;
 
     @BeforeEach
-    void start() {
-        // Years away from the real time: the runbook must read events by LocalAws's clock, not its own.
-        // (LocalAws's backup window is 07:00-07:30 UTC: the maintenance window, 12:00, may not overlap it.)
-        Instant now = Instant.parse("2024-03-05T10:00:00Z");
-        time = VirtualTime.startingAt(now);
-        windowStart = now.plus(Duration.ofHours(2));
-        // Slow enough for a poller to see the cluster upgrading.
-        aws = LocalAws.builder().clock(time.clock()).timings(Timings.defaults().scaled(4)).start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
-    }
-
-    @AfterEach
-    void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
+    void clients() {
+        ctx = local.context();
+        rds = local.client(RdsClient.class, RdsClient::builder);
     }
 
     @Test
@@ -78,7 +70,7 @@ class AuroraUpgradeWindowIT {
         assertThat(scheduled.scheduled()).isTrue();
         assertThat(scheduled.toVersion()).isEqualTo(TARGET);
         assertThat(scheduled.connection()).isEmpty();
-        DBCluster pending = describe("nightly");
+        DBCluster pending = describe(rds, "nightly");
         assertThat(pending.status()).isEqualTo("available");
         assertThat(pending.engineVersion()).isEqualTo(FROM);
         assertThat(pending.pendingModifiedValues().engineVersion()).isEqualTo(TARGET);
@@ -105,7 +97,7 @@ class AuroraUpgradeWindowIT {
         cluster("inflight");
         AuroraUpgrades.inPlace("inflight", ctx).to(TARGET).nextMaintenanceWindow().run();
         time.advance(Duration.ofHours(2).minusMinutes(1));
-        assertThat(describe("inflight").status()).isEqualTo("available");
+        assertThat(describe(rds, "inflight").status()).isEqualTo("available");
 
         time.advance(Duration.ofMinutes(2));
         await("inflight", "upgrading", c -> c.status().equals("upgrading"));
@@ -117,7 +109,7 @@ class AuroraUpgradeWindowIT {
         assertThat(result.outcome().step("start upgrade").text()).contains("following it");
         assertThat(result.rdsEvents()).extracting(UpgradeRdsEvent::message).startsWith(STARTED).endsWith(UPGRADED);
         assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
-        assertThat(describe("inflight").engineVersion()).isEqualTo(TARGET);
+        assertThat(describe(rds, "inflight").engineVersion()).isEqualTo(TARGET);
         assertThat(events("inflight")).filteredOn(STARTED::equals).hasSize(1);
     }
 
@@ -146,24 +138,14 @@ class AuroraUpgradeWindowIT {
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-mysql").engineVersion(FROM)
                 .masterUsername("admin").masterUserPassword(PASSWORD.reveal())
                 .preferredMaintenanceWindow(window.toLowerCase(Locale.ROOT)));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-mysql")
-                .dbInstanceClass("db.r6g.large"));
-        Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
-                .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
-                .state(i -> i.dbInstanceStatus())
-                .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
-                .backoff(Backoff.fixed(Duration.ofMillis(50))).deadline(Duration.ofMinutes(2)).await();
-        assertThat(describe(id).preferredMaintenanceWindow()).isEqualTo(window.toLowerCase(Locale.ROOT));
+        addWriter(rds, id, "aurora-mysql", null);
+        assertThat(describe(rds, id).preferredMaintenanceWindow()).isEqualTo(window.toLowerCase(Locale.ROOT));
     }
 
     private DBCluster await(String id, String what, Predicate<DBCluster> done) {
-        return Waiter.forResource("DB cluster " + id).waitingFor(what).poll(() -> describe(id))
+        return Waiter.forResource("DB cluster " + id).waitingFor(what).poll(() -> describe(rds, id))
                 .state(c -> c.status() + " " + c.engineVersion()).succeedWhen(done)
                 .backoff(Backoff.fixed(Duration.ofMillis(20))).deadline(Duration.ofMinutes(1)).await();
-    }
-
-    private DBCluster describe(String id) {
-        return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
     }
 
     private List<String> events(String id) {

@@ -1,6 +1,15 @@
 package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.opskit.rds.UpgradeFixture.addWriter;
+import static dev.opskit.rds.UpgradeFixture.clusterEvents;
+import static dev.opskit.rds.UpgradeFixture.clusterGroup;
+import static dev.opskit.rds.UpgradeFixture.clusterGroups;
+import static dev.opskit.rds.UpgradeFixture.connect;
+import static dev.opskit.rds.UpgradeFixture.describe;
+import static dev.opskit.rds.UpgradeFixture.instanceGroup;
+import static dev.opskit.rds.UpgradeFixture.instanceGroups;
+import static dev.opskit.rds.UpgradeFixture.userParams;
 
 import dev.opskit.core.AwsContext;
 import dev.opskit.core.Backoff;
@@ -9,11 +18,11 @@ import dev.opskit.core.StepResult;
 import dev.opskit.core.Waiter;
 import dev.opskit.testkit.Faults;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,25 +30,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
 import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterParameterGroupNotFoundException;
-import software.amazon.awssdk.services.rds.model.Event;
-import software.amazon.awssdk.services.rds.model.Parameter;
-import software.amazon.awssdk.services.rds.model.SourceType;
 
 /**
  * The in-place upgrade's JVM really dies (SIGKILL), at each step boundary, in the middle of its
@@ -62,25 +66,17 @@ class UpgradeCrashResumeIT {
     private static final List<String> WRITES = List.of("CreateDBClusterSnapshot", "CreateDBClusterParameterGroup",
             "ModifyDBClusterParameterGroup", "CreateDBParameterGroup", "ModifyDBParameterGroup", "ModifyDBCluster");
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     static LocalAws aws;
     static AwsContext ctx;
     static RdsClient rds;
 
     @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
-        ctx = aws.context();
-        rds = ctx.client(RdsClient.class, RdsClient::builder);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ctx != null) {
-            ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
+    static void clients() {
+        aws = AWS.aws();
+        ctx = AWS.context();
+        rds = AWS.client(RdsClient.class, RdsClient::builder);
     }
 
     /** Where the JVM dies: at an event (it pauses there, then is killed), or in a call LocalAws holds. */
@@ -127,7 +123,7 @@ class UpgradeCrashResumeIT {
         assertThat(result.toVersion()).as(context).isEqualTo(TARGET);
         assertThat(result.connection().orElseThrow().versionAfter()).as(context).startsWith("8.0");
 
-        DBCluster after = describe(id);
+        DBCluster after = describe(rds, id);
         assertThat(after.status()).isEqualTo("available");
         assertThat(after.engineVersion()).isEqualTo(TARGET);
         assertThat(after.pendingModifiedValues() == null ? null : after.pendingModifiedValues().engineVersion())
@@ -138,18 +134,18 @@ class UpgradeCrashResumeIT {
         for (String op : WRITES) {
             assertThat(aws.faults().calls("rds", op)).as(op + " calls; " + context).isEqualTo(1);
         }
-        assertThat(clusterEvents(id)).filteredOn(STARTED::equals).hasSize(1);
-        assertThat(clusterEvents(id)).filteredOn(UPGRADED::equals).hasSize(1);
+        assertThat(clusterEvents(rds, id)).filteredOn(STARTED::equals).hasSize(1);
+        assertThat(clusterEvents(rds, id)).filteredOn(UPGRADED::equals).hasSize(1);
         assertThat(rds.describeDBClusterSnapshots(r -> r.dbClusterIdentifier(id)).dbClusterSnapshots())
                 .filteredOn(s -> "manual".equals(s.snapshotType()))
                 .extracting(DBClusterSnapshot::dbClusterSnapshotIdentifier)
                 .containsExactly(id + "-before-8-0-mysql-aurora-3-03-1");
-        assertThat(clusterGroups(id + "-")).containsExactly(id + "-cp", id + "-cp-aurora-mysql80");
-        assertThat(instanceGroups(id + "-")).containsExactly(id + "-ip", id + "-ip-aurora-mysql80");
-        assertThat(userParams(id + "-cp-aurora-mysql80", true)).isEqualTo(Map.of("binlog_format", "ROW",
+        assertThat(clusterGroups(rds, id + "-")).containsExactly(id + "-cp", id + "-cp-aurora-mysql80");
+        assertThat(instanceGroups(rds, id + "-")).containsExactly(id + "-ip", id + "-ip-aurora-mysql80");
+        assertThat(userParams(rds, id + "-cp-aurora-mysql80", true)).isEqualTo(Map.of("binlog_format", "ROW",
                 "time_zone", "UTC"));
-        assertThat(userParams(id + "-ip-aurora-mysql80", false)).isEqualTo(Map.of("long_query_time", "2"));
-        try (Connection c = connect(after); Statement s = c.createStatement();
+        assertThat(userParams(rds, id + "-ip-aurora-mysql80", false)).isEqualTo(Map.of("long_query_time", "2"));
+        try (Connection c = connect(after, PASSWORD); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*), VERSION() FROM app.orders")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(3);
@@ -208,7 +204,7 @@ class UpgradeCrashResumeIT {
                     return false;
                 }
             };
-            case "ModifyDBClusterParameterGroup" -> () -> userParams(id + "-cp-aurora-mysql80", true).size() == 2;
+            case "ModifyDBClusterParameterGroup" -> () -> userParams(rds, id + "-cp-aurora-mysql80", true).size() == 2;
             case "CreateDBParameterGroup" -> () -> {
                 try {
                     rds.describeDBParameterGroups(r -> r.dbParameterGroupName(id + "-ip-aurora-mysql80"));
@@ -218,7 +214,7 @@ class UpgradeCrashResumeIT {
                 }
             };
             case "ModifyDBCluster" -> () -> {
-                DBCluster c = describe(id);
+                DBCluster c = describe(rds, id);
                 return c.status().equals("upgrading") || c.engineVersion().equals(TARGET);
             };
             default -> throw new IllegalArgumentException(operation);
@@ -241,66 +237,17 @@ class UpgradeCrashResumeIT {
     // ------------------------------------------------------------------ fixtures
 
     private static void cluster(String id) throws SQLException {
-        rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(id + "-cp")
-                .dbParameterGroupFamily("aurora-mysql5.7").description("tuned"));
-        rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(id + "-cp")
-                .parameters(param("binlog_format", "ROW"), param("time_zone", "UTC")));
-        rds.createDBParameterGroup(r -> r.dbParameterGroupName(id + "-ip").dbParameterGroupFamily("aurora-mysql5.7")
-                .description("slow log"));
-        rds.modifyDBParameterGroup(r -> r.dbParameterGroupName(id + "-ip").parameters(param("long_query_time", "2")));
+        clusterGroup(rds, id + "-cp", "aurora-mysql5.7", Map.of("binlog_format", "ROW", "time_zone", "UTC"));
+        instanceGroup(rds, id + "-ip", "aurora-mysql5.7", Map.of("long_query_time", "2"));
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-mysql").engineVersion(FROM)
                 .dbClusterParameterGroupName(id + "-cp").masterUsername("admin")
                 .masterUserPassword(PASSWORD.reveal()));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-mysql")
-                .dbInstanceClass("db.r6g.large").dbParameterGroupName(id + "-ip"));
-        Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
-                .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
-                .state(i -> i.dbInstanceStatus())
-                .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
-                .backoff(Backoff.fixed(Duration.ofMillis(50))).deadline(Duration.ofMinutes(2)).await();
-        try (Connection c = connect(describe(id)); Statement s = c.createStatement()) {
+        addWriter(rds, id, "aurora-mysql", id + "-ip");
+        try (Connection c = connect(describe(rds, id), PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE app");
             s.execute("CREATE TABLE app.orders (id INT PRIMARY KEY, total DECIMAL(8,2))");
             s.execute("INSERT INTO app.orders VALUES (1, 9.99), (2, 20.00), (3, 7.25)");
         }
-    }
-
-    private static Parameter param(String name, String value) {
-        return Parameter.builder().parameterName(name).parameterValue(value).applyMethod(ApplyMethod.PENDING_REBOOT)
-                .build();
-    }
-
-    private static DBCluster describe(String id) {
-        return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
-    }
-
-    private static List<String> clusterEvents(String id) {
-        return rds.describeEvents(r -> r.sourceType(SourceType.DB_CLUSTER).sourceIdentifier(id)).events().stream()
-                .map(Event::message).toList();
-    }
-
-    private static List<String> clusterGroups(String prefix) {
-        return rds.describeDBClusterParameterGroups().dbClusterParameterGroups().stream()
-                .map(g -> g.dbClusterParameterGroupName()).filter(n -> n.startsWith(prefix)).sorted().toList();
-    }
-
-    private static List<String> instanceGroups(String prefix) {
-        return rds.describeDBParameterGroups().dbParameterGroups().stream()
-                .map(g -> g.dbParameterGroupName()).filter(n -> n.startsWith(prefix)).sorted().toList();
-    }
-
-    private static Map<String, String> userParams(String group, boolean cluster) {
-        Map<String, String> out = new TreeMap<>();
-        List<Parameter> params = cluster
-                ? rds.describeDBClusterParameters(r -> r.dbClusterParameterGroupName(group).source("user")).parameters()
-                : rds.describeDBParameters(r -> r.dbParameterGroupName(group).source("user")).parameters();
-        params.forEach(p -> out.put(p.parameterName(), p.parameterValue()));
-        return out;
-    }
-
-    private static Connection connect(DBCluster c) throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://" + c.endpoint() + ":" + c.port()
-                + "/?useSSL=false&allowPublicKeyRetrieval=true", "admin", PASSWORD.reveal());
     }
 
     /** The killed JVMs' logs, kept for when a case fails. */

@@ -1,24 +1,25 @@
 package dev.opskit.rds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.opskit.rds.UpgradeFixture.addWriter;
+import static dev.opskit.rds.UpgradeFixture.clusterGroup;
 
 import dev.opskit.core.AwsContext;
-import dev.opskit.core.Backoff;
 import dev.opskit.core.Secret;
-import dev.opskit.core.Waiter;
 import dev.opskit.testkit.LocalAccount;
 import dev.opskit.testkit.LocalAws;
+import dev.opskit.testkit.LocalAwsExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.ApplyMethod;
-import software.amazon.awssdk.services.rds.model.Parameter;
 
 /**
  * The in-place upgrade, run with a known master password by an account with a known secret key,
@@ -31,26 +32,25 @@ class UpgradeSecretScanIT {
     private static final Secret PASSWORD = Secret.of("Sc4n-Me-If-You-C4n");
     private static final List<String> DEBUG = List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug");
 
+    @RegisterExtension
+    static final LocalAwsExtension AWS = LocalAwsExtension.perClass();
     static LocalAws aws;
     static LocalAccount account;
     static AwsContext ctx;
     static RdsClient rds;
 
     @BeforeAll
-    static void start() {
-        aws = LocalAws.start();
+    static void clients() {
+        aws = AWS.aws();
         account = aws.createAccount();
         ctx = aws.context(account, LocalAws.DEFAULT_REGION);
         rds = ctx.client(RdsClient.class, RdsClient::builder);
     }
 
     @AfterAll
-    static void stop() {
+    static void closeContext() {
         if (ctx != null) {
             ctx.close();
-        }
-        if (aws != null) {
-            aws.close();
         }
     }
 
@@ -129,21 +129,11 @@ class UpgradeSecretScanIT {
     }
 
     private static void cluster(String id) {
-        rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(id + "-params")
-                .dbParameterGroupFamily("aurora-mysql5.7").description("tuned"));
-        rds.modifyDBClusterParameterGroup(r -> r.dbClusterParameterGroupName(id + "-params").parameters(
-                Parameter.builder().parameterName("time_zone").parameterValue("UTC")
-                        .applyMethod(ApplyMethod.PENDING_REBOOT).build()));
+        clusterGroup(rds, id + "-params", "aurora-mysql5.7", Map.of("time_zone", "UTC"));
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-mysql").engineVersion("5.7.mysql_aurora.2.11.2")
                 .dbClusterParameterGroupName(id + "-params").masterUsername("admin")
                 .masterUserPassword(PASSWORD.reveal()));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-mysql")
-                .dbInstanceClass("db.r6g.large"));
-        Waiter.forResource("DB instance " + id + "-1").waitingFor("available")
-                .poll(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id + "-1")).dbInstances().get(0))
-                .state(i -> i.dbInstanceStatus())
-                .succeedWhen(i -> "available".equals(i.dbInstanceStatus()))
-                .backoff(Backoff.fixed(Duration.ofMillis(50))).deadline(Duration.ofMinutes(2)).await();
+        addWriter(rds, id, "aurora-mysql", null);
     }
 
     private static Path itDir() throws IOException {

@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import dev.opskit.core.Waiter;
 import dev.opskit.rds.UpgradeException;
 import dev.opskit.rds.UpgradeRdsEvent;
@@ -16,18 +15,11 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  * {@code upgrade-prechecks.log}. Nothing to follow while the upgrade waits for the maintenance
  * window, or once the cluster is available on the target.
  */
-final class FollowUpgradeStep implements Step {
+final class FollowUpgradeStep extends UpgradeStep {
     static final String NAME = "follow upgrade";
 
-    private final UpgradeRun run;
-
     FollowUpgradeStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import dev.opskit.rds.UpgradeParameterGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +13,11 @@ import java.util.Optional;
  * ({@code <name>-<family>}) with the parameters the user set, or completed if a crash left it
  * part-way; parameters the new family lacks are warned about, not dropped silently.
  */
-final class ParameterGroupsStep implements Step {
+final class ParameterGroupsStep extends UpgradeStep {
     static final String NAME = "parameter groups";
 
-    private final UpgradeRun run;
-
     ParameterGroupsStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import dev.opskit.rds.UpgradeCheck;
 import dev.opskit.rds.event.UpgradePrecheckResult;
 
@@ -11,18 +10,11 @@ import dev.opskit.rds.event.UpgradePrecheckResult;
  * it publishes each result and each warning, and a failed check ends the run here, before
  * anything changes; in a plan the failures are reported, not thrown.
  */
-final class PrechecksStep implements Step {
+final class PrechecksStep extends UpgradeStep {
     static final String NAME = "pre-checks";
 
-    private final UpgradeRun run;
-
     PrechecksStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import dev.opskit.core.Waiter;
 import java.util.Optional;
 import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
@@ -13,18 +12,11 @@ import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundExcept
  * {@code <cluster>-before-<target>}, reused if it exists, awaited until available. Skipped once
  * the upgrade has started: a snapshot then would not show the cluster as it was before.
  */
-final class SnapshotStep implements Step {
+final class SnapshotStep extends UpgradeStep {
     static final String NAME = "snapshot";
 
-    private final UpgradeRun run;
-
     SnapshotStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override

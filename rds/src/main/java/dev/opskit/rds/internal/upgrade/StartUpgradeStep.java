@@ -2,7 +2,6 @@ package dev.opskit.rds.internal.upgrade;
 
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 
 /**
@@ -11,18 +10,11 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
  * parameter groups. Skipped when the cluster runs the target already, is upgrading (a resumed run
  * follows that upgrade instead of starting another) or has it pending for its maintenance window.
  */
-final class StartUpgradeStep implements Step {
+final class StartUpgradeStep extends UpgradeStep {
     static final String NAME = "start upgrade";
 
-    private final UpgradeRun run;
-
     StartUpgradeStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override

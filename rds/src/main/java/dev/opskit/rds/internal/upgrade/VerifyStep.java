@@ -3,7 +3,6 @@ package dev.opskit.rds.internal.upgrade;
 import dev.opskit.core.Backoff;
 import dev.opskit.core.Observation;
 import dev.opskit.core.RunContext;
-import dev.opskit.core.Step;
 import dev.opskit.core.WaitTimeoutException;
 import dev.opskit.core.Waiter;
 import dev.opskit.rds.EngineVersion;
@@ -18,19 +17,12 @@ import java.time.Instant;
  * the connection-loss window. Skipped, with a warning, without a master password; nothing to
  * verify while the upgrade waits for its maintenance window.
  */
-final class VerifyStep implements Step {
+final class VerifyStep extends UpgradeStep {
     static final String NAME = "verify";
     private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(60);
 
-    private final UpgradeRun run;
-
     VerifyStep(UpgradeRun run) {
-        this.run = run;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, run);
     }
 
     @Override
