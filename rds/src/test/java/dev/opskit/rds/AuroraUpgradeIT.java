@@ -15,7 +15,10 @@ import dev.opskit.core.InvalidInputException;
 import dev.opskit.core.Secret;
 import dev.opskit.core.StepFailedException;
 import dev.opskit.core.StepResult;
+import dev.opskit.core.event.EventBus;
 import dev.opskit.core.event.OpsEvent;
+import dev.opskit.core.event.RunbookStarted;
+import dev.opskit.core.event.StepSkipped;
 import dev.opskit.rds.event.UpgradeConnectionLost;
 import dev.opskit.rds.event.UpgradeConnectionRestored;
 import dev.opskit.rds.event.UpgradeEvent;
@@ -241,8 +244,18 @@ class AuroraUpgradeIT {
         assertThat(plan.targetVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
         assertThat(plan.check("valid upgrade target").orElseThrow().detail()).contains("already runs 8.0");
 
-        UpgradeResult result = AuroraUpgrades.inPlace("current", ctx).to("8.0").masterPassword(PASSWORD).run();
+        EventBus bus = new EventBus();
+        List<OpsEvent> onBus = Collections.synchronizedList(new ArrayList<>());
+        bus.subscribe(onBus::add);
+        List<StepSkipped> skipped = Collections.synchronizedList(new ArrayList<>());
+        UpgradeResult result = AuroraUpgrades.inPlace("current", ctx).to("8.0").masterPassword(PASSWORD)
+                .events(bus).listener(StepSkipped.class, skipped::add).run();
 
+        assertThat(onBus).first().isInstanceOf(RunbookStarted.class);
+        assertThat(onBus).filteredOn(UpgradePrecheckResult.class::isInstance).hasSize(9);
+        assertThat(skipped).extracting(StepSkipped::step).contains("pre-checks", "parameter groups", "start upgrade",
+                "follow upgrade");
+        assertThat(bus.listenerCount()).as("the run's own listeners are gone from the caller's bus").isEqualTo(1);
         assertThat(result.toVersion()).isEqualTo("8.0.mysql_aurora.3.03.1");
         assertThat(result.outcome().step("start upgrade").status()).isEqualTo(StepResult.Status.SKIPPED);
         assertThat(result.connection().orElseThrow().versionAfter()).startsWith("8.0");
