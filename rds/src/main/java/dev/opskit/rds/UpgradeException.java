@@ -5,8 +5,11 @@ import dev.opskit.core.OpsException;
 /**
  * An in-place upgrade that RDS started but did not finish: its pre-checks failed on the service
  * side (the message then carries the {@code upgrade-prechecks.log}), the upgrade itself failed, or
- * the server reports another version than expected afterwards. The cluster is as RDS left it,
- * usually {@code available} on its old version; fix what the message says and run again.
+ * afterwards the reconnect check could not connect or the server reports another version than
+ * expected. It reaches the caller of {@link UpgradeSetup#run()} as itself, with {@link #step()}
+ * naming the step ({@code follow upgrade} or {@code verify}). The cluster is as RDS left it, after
+ * a stopped upgrade usually {@code available} on its old version; fix what the message says and
+ * run again.
  *
  * <pre>{@code
  * try {

@@ -207,8 +207,10 @@ public final class UpgradeSetup {
      *     target (nothing changed)
      * @throws dev.opskit.core.WrongStateException if the cluster is not available, has another
      *     pending modification or no writer (nothing changed)
-     * @throws UpgradeException if RDS stopped the upgrade (the message carries its pre-checks log)
-     *     or the server reports another version afterwards
+     * @throws UpgradeException if RDS stopped the upgrade (the message carries its pre-checks log),
+     *     or the reconnect check cannot connect afterwards or reads another version
+     * @throws dev.opskit.core.ConflictException if a parameter group the upgrade would create
+     *     exists already in another family
      * @throws dev.opskit.core.ResourceNotFoundException if the cluster does not exist
      * @throws dev.opskit.core.WaitTimeoutException if the snapshot or the upgrade is not done
      *     within the {@linkplain #deadline deadline}
