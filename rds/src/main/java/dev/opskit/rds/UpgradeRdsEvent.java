@@ -13,11 +13,21 @@ import java.util.Objects;
  * @param message the event's message, as RDS wrote it
  */
 public record UpgradeRdsEvent(Instant time, String message) {
+    /** How RDS begins the event by which it stops an upgrade, e.g. when its pre-checks fail. */
+    private static final String STOPPED = "Database cluster is in a state that cannot be upgraded";
 
     /** Checks that both parts are given. */
     public UpgradeRdsEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(message, "message");
+    }
+
+    /**
+     * @return true for the event by which RDS stops an upgrade ({@code "Database cluster is in a
+     *     state that cannot be upgraded: ..."}), after which the cluster stays on its version
+     */
+    public boolean stopsTheUpgrade() {
+        return message.startsWith(STOPPED);
     }
 
     @Override

@@ -50,6 +50,16 @@ public record UpgradePrecheckResult(Instant time, String runbookId, String step,
         return new UpgradeCheck(name, status, detail, fix);
     }
 
+    /** @return a warning for a check that warns, an error for one that failed */
+    @Override
+    public Severity severity() {
+        return switch (status) {
+            case PASSED -> Severity.INFO;
+            case WARNING -> Severity.WARNING;
+            case FAILED -> Severity.ERROR;
+        };
+    }
+
     @Override
     public String message() {
         return check().toString();

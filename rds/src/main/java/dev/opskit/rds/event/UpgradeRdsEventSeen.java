@@ -32,6 +32,12 @@ public record UpgradeRdsEventSeen(Instant time, String runbookId, String step, S
         return new UpgradeRdsEvent(rdsTime, rdsMessage);
     }
 
+    /** @return an error for the event by which RDS stops an upgrade, else info */
+    @Override
+    public Severity severity() {
+        return rdsEvent().stopsTheUpgrade() ? Severity.ERROR : Severity.INFO;
+    }
+
     /** @return {@code "RDS: "} and the event's message */
     @Override
     public String message() {

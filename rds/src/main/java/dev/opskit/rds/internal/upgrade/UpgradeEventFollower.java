@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.rds.model.SourceType;
 final class UpgradeEventFollower {
     static final String UPGRADE_STARTED = "Database cluster engine version upgrade started.";
     static final String ONLINE_PRECHECKS = "Upgrade in progress: Performing online pre-upgrade checks.";
-    static final String CANNOT_UPGRADE = "Database cluster is in a state that cannot be upgraded";
     private static final int MAX_LOG_PORTIONS = 1000;
 
     private final RdsClient rds;
@@ -74,7 +73,7 @@ final class UpgradeEventFollower {
         for (Event e : events.subList(from, events.size())) {
             UpgradeRdsEvent ev = new UpgradeRdsEvent(e.date(), String.valueOf(e.message()));
             // Judged on every look, not only on new events: a look retried after a failure sees it again.
-            if (ev.message().startsWith(CANNOT_UPGRADE)) {
+            if (ev.stopsTheUpgrade()) {
                 stop = ev;
             }
             if (seenKeys.add(key(e))) {

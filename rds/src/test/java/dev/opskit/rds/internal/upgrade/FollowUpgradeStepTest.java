@@ -29,6 +29,8 @@ class FollowUpgradeStepTest {
     private static final String TO = "8.0.mysql_aurora.3.04.0";
     /** RDS's clock, years before the runbook's. */
     private static final Instant RDS = Instant.parse("2024-03-05T10:00:00Z");
+    private static final String STOPPED = "Database cluster is in a state that cannot be upgraded: Upgrade prechecks"
+            + " failed. For more details, see the upgrade-prechecks.log file.";
 
     private final VirtualTime time = VirtualTime.startingAt(Instant.parse("2031-01-01T00:00:00Z"));
     private final EventBus bus = new EventBus();
@@ -78,7 +80,7 @@ class FollowUpgradeStepTest {
         FakeRds rds = new FakeRds(n -> cluster(n < 3 ? "upgrading" : "available", FROM));
         rds.log = "{\"id\": \"oldTemporalCheck\", \"errorCount\": 1}";
         rds.add(RDS, UpgradeEventFollower.UPGRADE_STARTED);
-        rds.add(RDS.plusSeconds(5), UpgradeEventFollower.CANNOT_UPGRADE + ": Upgrade prechecks failed.");
+        rds.add(RDS.plusSeconds(5), STOPPED);
         UpgradeRun run = run(rds);
 
         UpgradeException first = catchThrowableOfType(UpgradeException.class, () -> runbook(run).run());
@@ -91,14 +93,15 @@ class FollowUpgradeStepTest {
             assertThat(e.prechecksLog()).contains(rds.log);
             assertThat(e.step()).contains("follow upgrade");
         }
-        assertThat(published).filteredOn(UpgradeRdsEventSeen.class::isInstance).hasSize(2);
+        assertThat(published).filteredOn(UpgradeRdsEventSeen.class::isInstance).extracting(OpsEvent::severity)
+                .containsExactly(OpsEvent.Severity.INFO, OpsEvent.Severity.ERROR);
     }
 
     @Test
     void eventsFromBeforeThisRunStartedTheUpgradeAreNotItsOwn() {
         FakeRds rds = new FakeRds(n -> cluster("available", FROM));
         rds.add(RDS, UpgradeEventFollower.UPGRADE_STARTED);
-        rds.add(RDS.plusSeconds(5), UpgradeEventFollower.CANNOT_UPGRADE + ": Upgrade prechecks failed.");
+        rds.add(RDS.plusSeconds(5), STOPPED);
         UpgradeEventFollower follower = new UpgradeEventFollower(rds, "orders");
         follower.rememberEarlier();
         rds.add(RDS.plusSeconds(600), UpgradeEventFollower.UPGRADE_STARTED);
