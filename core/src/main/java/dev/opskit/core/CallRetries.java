@@ -27,7 +27,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  *   <li><b>Server errors and connection problems</b> (500, 502, 503, 504, a reset or dropped
  *       connection, an attempt timeout) are retried for <em>reads</em> (operations named
  *       {@code Describe*}, {@code List*}, {@code Get*}, {@code Head*}, {@code BatchGet*},
- *       {@code Search*}, {@code Lookup*}, plus {@link #withReads}). A call that changes something
+ *       {@code Search*}, {@code Lookup*}, {@code Download*}, plus {@link #withReads}). A call that changes something
  *       is retried only when the connection was never made, because it may have been carried out
  *       already; inside a runbook the step then observes the real state again and acts only if
  *       still needed (see {@link RetryPolicy#stepDefaults()}).</li>
@@ -54,7 +54,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  */
 public final class CallRetries {
     private static final Set<String> READ_PREFIXES =
-            Set.of("Describe", "List", "Get", "Head", "BatchGet", "Search", "Lookup");
+            Set.of("Describe", "List", "Get", "Head", "BatchGet", "Search", "Lookup", "Download");
     private static final Set<String> TRANSIENT_CODES = Set.of("InternalFailure", "InternalError",
             "InternalServerError", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException",
             "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");

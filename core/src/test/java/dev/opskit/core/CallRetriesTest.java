@@ -260,6 +260,7 @@ class CallRetriesTest {
         assertThat(r.isRead("ListTagsForResource")).isTrue();
         assertThat(r.isRead("GetRoleCredentials")).isTrue();
         assertThat(r.isRead("Invoke")).isTrue();
+        assertThat(r.isRead("DownloadDBLogFilePortion")).isTrue();
         assertThat(r.isRead("ModifyDBCluster")).isFalse();
         assertThat(r.isRead("Listen")).isFalse();
         assertThat(r.isRead("Getaway")).isFalse();
